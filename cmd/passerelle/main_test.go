@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestRunRejectsBadConfiguration(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"bad env", map[string]string{"PASSERELLE_ENV": "prod"}, []string{"PASSERELLE_ENV", "development, test, production"}},
+		{"bad duration", map[string]string{"PASSERELLE_DB_TIMEOUT": "soon"}, []string{"PASSERELLE_DB_TIMEOUT", "duration"}},
+		{"bad uri", map[string]string{"PASSERELLE_MONGO_URI": "postgres://x"}, []string{"PASSERELLE_MONGO_URI", "mongodb://"}},
+		{"production without key", map[string]string{"PASSERELLE_ENV": "production", "PASSERELLE_MONGO_URI": "mongodb://db"}, []string{"PASSERELLE_JWT_KEY", "32"}},
+		{"short key", map[string]string{"PASSERELLE_JWT_KEY": "short"}, []string{"PASSERELLE_JWT_KEY", "32 bytes"}},
+		{"two problems at once", map[string]string{"PASSERELLE_LOG_LEVEL": "loud", "PASSERELLE_BODY_LIMIT": "huge"}, []string{"PASSERELLE_LOG_LEVEL", "PASSERELLE_BODY_LIMIT"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			err := run(context.Background(), []string{"migrate"}, func(k string) string { return tt.env[k] }, &out, &errb)
+			if err == nil {
+				t.Fatal("run succeeded with a bad configuration")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if strings.Contains(out.String(), "migration applied") {
+				t.Error("run touched the store despite a bad configuration")
+			}
+		})
+	}
+}
+
+func TestRunUnknownCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "frobnicate") || !strings.Contains(errb.String(), "usage") {
+		t.Fatalf("run(frobnicate) = %v, stderr %q", err, errb.String())
+	}
+}
+
+func TestRunMigrateTwice(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"PASSERELLE_DATA_DIR": dir}
+	for i, want := range []string{`"applied":1`, `"applied":0`} {
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, &out, &errb); err != nil {
+			t.Fatalf("migrate #%d: %v", i+1, err)
+		}
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("migrate #%d log lacks %s:\n%s", i+1, want, out.String())
+		}
+	}
+}

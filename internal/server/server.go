@@ -1,0 +1,139 @@
+// Package server is Passerelle's HTTP layer: the Fiber app, its middleware,
+// the JSON API under /api/v1 and the server-rendered pages. It turns requests
+// into calls of the domain services and their errors into HTTP answers, in
+// one place (errors.go).
+package server
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"passerelle/internal/config"
+	"passerelle/internal/i18n"
+)
+
+// Pinger tells whether the store answers; /readyz uses it.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps is what the server needs from the rest of the program; main wires it.
+type Deps struct {
+	Config config.Config
+	Log    *slog.Logger
+	Store  Pinger
+	// Assets holds templates/, static/ and i18n/ (web.FS in production).
+	Assets fs.FS
+}
+
+// Server is the HTTP application.
+type Server struct {
+	app     *fiber.App
+	cfg     config.Config
+	log     *slog.Logger
+	store   Pinger
+	catalog *i18n.Catalog
+	pages   map[string]*template.Template
+}
+
+// New builds the Fiber app with every route and middleware.
+func New(d Deps) (*Server, error) {
+	cat, err := i18n.Load(d.Assets, "i18n")
+	if err != nil {
+		return nil, fmt.Errorf("new server: %w", err)
+	}
+	pages, err := parsePages(d.Assets)
+	if err != nil {
+		return nil, fmt.Errorf("new server: %w", err)
+	}
+	s := &Server{cfg: d.Config, log: d.Log, store: d.Store, catalog: cat, pages: pages}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "passerelle",
+		DisableStartupMessage: true,
+		// Handlers keep strings from the request (ids, form values) beyond
+		// the handler's life in documents and logs; Immutable makes Fiber
+		// copy them instead of handing out reused buffers.
+		Immutable:    true,
+		BodyLimit:    d.Config.BodyLimit,
+		ReadTimeout:  d.Config.ReadTimeout,
+		WriteTimeout: d.Config.WriteTimeout,
+		IdleTimeout:  d.Config.IdleTimeout,
+		ErrorHandler: s.handleError,
+		// Reverse proxies are trusted only through configuration (auth).
+		EnableTrustedProxyCheck: true,
+	})
+	s.routes(d.Assets)
+	return s, nil
+}
+
+// App returns the Fiber app, for app.Test in tests.
+func (s *Server) App() *fiber.App { return s.app }
+
+func (s *Server) routes(assets fs.FS) {
+	s.app.Use(s.requestID, s.logRequests, s.recoverPanics, s.securityHeaders, s.language)
+
+	static, _ := fs.Sub(assets, "static")
+	s.app.Use("/static", filesystem.New(filesystem.Config{
+		Root:   http.FS(static),
+		MaxAge: 3600,
+	}))
+
+	s.app.Get("/healthz", s.healthz)
+	s.app.Get("/readyz", s.readyz)
+	s.app.Get("/", s.home)
+
+	if s.cfg.DebugRoutes {
+		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })
+		s.app.Get("/debug/slow", s.debugSlow)
+	}
+}
+
+// Serve answers on ln until ctx is done, then stops accepting connections and
+// lets in-flight requests finish within the configured shutdown timeout.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: finishing in-flight requests", "timeout", s.cfg.ShutdownTimeout.String())
+	if err := s.app.ShutdownWithTimeout(s.cfg.ShutdownTimeout); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	<-errc
+	return nil
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (s *Server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("readyz: store does not answer", "request_id", requestIDOf(c), "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "store": "down"})
+	}
+	return c.JSON(fiber.Map{"status": "ok", "store": "up"})
+}
+
+func (s *Server) debugSlow(c *fiber.Ctx) error {
+	d := time.Duration(c.QueryInt("ms", 1000)) * time.Millisecond
+	if d < 0 || d > 30*time.Second {
+		d = 30 * time.Second
+	}
+	time.Sleep(d)
+	return c.JSON(fiber.Map{"slept_ms": d.Milliseconds()})
+}

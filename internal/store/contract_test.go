@@ -1,0 +1,202 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"passerelle/internal/store"
+	"passerelle/internal/store/storetest"
+)
+
+// TestStoreContract exercises every query and update shape Passerelle's code
+// uses, on the embedded store and, with PASSERELLE_TEST_MONGO_URI, on MongoDB:
+// a shape that behaves differently on one of them fails here first. Add the
+// shape here when code starts using a new one (STORE.md lists the traps).
+func TestStoreContract(t *testing.T) {
+	s := storetest.MustOpen(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c := s.DB.Collection("contract")
+	if err := s.EnsureIndexes(ctx, "contract",
+		store.Index{Keys: bson.D{{Key: "email", Value: 1}}, Name: "email", Unique: true},
+		store.Index{Keys: bson.D{{Key: "revision", Value: 1}}, Name: "revision"},
+		store.Index{Keys: bson.D{{Key: "org", Value: 1}, {Key: "createdAt", Value: -1}}, Name: "org_createdAt"},
+	); err != nil {
+		t.Fatal(err)
+	}
+	// Idempotent: the same indexes again are a no-op.
+	if err := s.EnsureIndexes(ctx, "contract", store.Index{Keys: bson.D{{Key: "email", Value: 1}}, Name: "email", Unique: true}); err != nil {
+		t.Fatalf("EnsureIndexes twice: %v", err)
+	}
+
+	type doc struct {
+		ID       string   `bson:"_id"`
+		Email    string   `bson:"email"`
+		Org      string   `bson:"org"`
+		Revision int64    `bson:"revision"`
+		Tags     []string `bson:"tags"`
+		Sub      struct {
+			City string `bson:"city"`
+		} `bson:"sub"`
+	}
+	docs := []any{
+		bson.D{{Key: "_id", Value: "a"}, {Key: "email", Value: "a@x.fr"}, {Key: "org", Value: "o1"}, {Key: "revision", Value: int64(1)}, {Key: "tags", Value: bson.A{"go", "sql"}}, {Key: "sub", Value: bson.D{{Key: "city", Value: "Nantes"}}}},
+		bson.D{{Key: "_id", Value: "b"}, {Key: "email", Value: "b@x.fr"}, {Key: "org", Value: "o1"}, {Key: "revision", Value: int64(2)}, {Key: "tags", Value: bson.A{"react"}}, {Key: "sub", Value: bson.D{{Key: "city", Value: "Rezé"}}}},
+		bson.D{{Key: "_id", Value: "c"}, {Key: "email", Value: "c@x.fr"}, {Key: "org", Value: "o2"}, {Key: "revision", Value: int64(3)}, {Key: "tags", Value: bson.A{"go"}}, {Key: "sub", Value: bson.D{{Key: "city", Value: "Nantes"}}}},
+	}
+	if _, err := c.InsertMany(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+
+	ids := func(t *testing.T, filter bson.D, opts ...options.Lister[options.FindOptions]) []string {
+		t.Helper()
+		cur, err := c.Find(ctx, filter, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []doc
+		if err := cur.All(ctx, &got); err != nil {
+			t.Fatal(err)
+		}
+		out := make([]string, len(got))
+		for i, d := range got {
+			out[i] = d.ID
+		}
+		return out
+	}
+	eq := func(t *testing.T, got, want []string) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("got %v, want %v", got, want)
+			}
+		}
+	}
+	sortID := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}})
+
+	t.Run("find by _id", func(t *testing.T) {
+		var d doc
+		if err := c.FindOne(ctx, bson.D{{Key: "_id", Value: "b"}}).Decode(&d); err != nil || d.Email != "b@x.fr" {
+			t.Fatalf("FindOne = %+v, %v", d, err)
+		}
+	})
+	t.Run("not found is ErrNoDocuments", func(t *testing.T) {
+		err := c.FindOne(ctx, bson.D{{Key: "_id", Value: "zz"}}).Err()
+		if !errors.Is(err, mongo.ErrNoDocuments) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("equality, sort, skip, limit", func(t *testing.T) {
+		eq(t, ids(t, bson.D{{Key: "org", Value: "o1"}}, options.Find().SetSort(bson.D{{Key: "revision", Value: -1}})), []string{"b", "a"})
+		eq(t, ids(t, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetSkip(1).SetLimit(1)), []string{"b"})
+	})
+	t.Run("revision greater than (catch-up)", func(t *testing.T) {
+		eq(t, ids(t, bson.D{{Key: "revision", Value: bson.D{{Key: "$gt", Value: int64(1)}}}}, sortID), []string{"b", "c"})
+	})
+	t.Run("$in and scalar array membership", func(t *testing.T) {
+		eq(t, ids(t, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{"a", "c", "zz"}}}}}, sortID), []string{"a", "c"})
+		eq(t, ids(t, bson.D{{Key: "tags", Value: "go"}}, sortID), []string{"a", "c"})
+		eq(t, ids(t, bson.D{{Key: "tags", Value: bson.D{{Key: "$all", Value: bson.A{"go", "sql"}}}}}, sortID), []string{"a"})
+	})
+	t.Run("dotted path", func(t *testing.T) {
+		eq(t, ids(t, bson.D{{Key: "sub.city", Value: "Nantes"}}, sortID), []string{"a", "c"})
+	})
+	t.Run("projection", func(t *testing.T) {
+		var d bson.M
+		if err := c.FindOne(ctx, bson.D{{Key: "_id", Value: "a"}}, options.FindOne().SetProjection(bson.D{{Key: "email", Value: 1}})).Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := d["org"]; ok || d["email"] != "a@x.fr" {
+			t.Fatalf("projection = %v", d)
+		}
+	})
+	t.Run("unique index rejects a duplicate", func(t *testing.T) {
+		_, err := c.InsertOne(ctx, bson.D{{Key: "_id", Value: "d"}, {Key: "email", Value: "a@x.fr"}})
+		if !mongo.IsDuplicateKeyError(err) {
+			t.Fatalf("duplicate email: err = %v, want a duplicate key error", err)
+		}
+	})
+	t.Run("conditional update on revision (optimistic concurrency)", func(t *testing.T) {
+		res, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: "a"}, {Key: "revision", Value: int64(1)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "revision", Value: int64(10)}, {Key: "sub.city", Value: "Orvault"}}}})
+		if err != nil || res.MatchedCount != 1 {
+			t.Fatalf("first conditional update: %+v %v", res, err)
+		}
+		res, err = c.UpdateOne(ctx, bson.D{{Key: "_id", Value: "a"}, {Key: "revision", Value: int64(1)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "revision", Value: int64(11)}}}})
+		if err != nil || res.MatchedCount != 0 {
+			t.Fatalf("stale conditional update matched: %+v %v", res, err)
+		}
+	})
+	t.Run("$push, $addToSet, $pull by value, $unset, $inc", func(t *testing.T) {
+		up := func(u bson.D) {
+			t.Helper()
+			if _, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: "b"}}, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		up(bson.D{{Key: "$push", Value: bson.D{{Key: "tags", Value: bson.D{{Key: "$each", Value: bson.A{"vue", "css"}}}}}}})
+		up(bson.D{{Key: "$addToSet", Value: bson.D{{Key: "tags", Value: "react"}}}})
+		up(bson.D{{Key: "$pull", Value: bson.D{{Key: "tags", Value: "css"}}}})
+		up(bson.D{{Key: "$inc", Value: bson.D{{Key: "revision", Value: int64(5)}}}})
+		up(bson.D{{Key: "$unset", Value: bson.D{{Key: "org", Value: ""}}}})
+		var d doc
+		if err := c.FindOne(ctx, bson.D{{Key: "_id", Value: "b"}}).Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		eq(t, d.Tags, []string{"react", "vue"})
+		if d.Revision != 7 || d.Org != "" {
+			t.Fatalf("after updates: %+v", d)
+		}
+	})
+	t.Run("replace and upsert with $setOnInsert", func(t *testing.T) {
+		if _, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "c"}}, bson.D{{Key: "email", Value: "c2@x.fr"}, {Key: "org", Value: "o2"}, {Key: "revision", Value: int64(12)}}); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: "e"}},
+				bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: "email", Value: "e@x.fr"}}}, {Key: "$set", Value: bson.D{{Key: "org", Value: "o3"}}}},
+				options.UpdateOne().SetUpsert(true)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := c.CountDocuments(ctx, bson.D{{Key: "_id", Value: "e"}})
+		if err != nil || n != 1 {
+			t.Fatalf("upsert twice: %d docs, %v", n, err)
+		}
+	})
+	t.Run("count and delete", func(t *testing.T) {
+		n, err := c.CountDocuments(ctx, bson.D{})
+		if err != nil || n != 4 {
+			t.Fatalf("count = %d, %v", n, err)
+		}
+		res, err := c.DeleteMany(ctx, bson.D{{Key: "org", Value: "o3"}})
+		if err != nil || res.DeletedCount != 1 {
+			t.Fatalf("delete = %+v, %v", res, err)
+		}
+	})
+	t.Run("aggregate $match $unwind $group $count", func(t *testing.T) {
+		cur, err := c.Aggregate(ctx, mongo.Pipeline{
+			{{Key: "$match", Value: bson.D{{Key: "org", Value: "o2"}}}},
+			{{Key: "$count", Value: "n"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []struct {
+			N int `bson:"n"`
+		}
+		if err := cur.All(ctx, &out); err != nil || len(out) != 1 || out[0].N != 1 {
+			t.Fatalf("aggregate = %+v, %v", out, err)
+		}
+	})
+}
