@@ -23,21 +23,36 @@ type Catalog struct {
 	msgs map[string]map[string]string
 }
 
-// Load reads <lang>.json for each of Languages from dir in fsys, and checks
-// that every catalogue has the same keys, so that a missing translation is a
+// Load reads every <area>.<lang>.json of dir in fsys (one file per area of
+// the product, so that features keep their messages beside each other) and
+// merges them per language. A key defined twice is an error, and so is a key
+// present in one language and not in another: a missing translation is a
 // start-up failure, not a surprise on a page.
 func Load(fsys fs.FS, dir string) (*Catalog, error) {
 	c := &Catalog{msgs: map[string]map[string]string{}}
 	for _, lang := range Languages {
-		b, err := fs.ReadFile(fsys, path.Join(dir, lang+".json"))
-		if err != nil {
-			return nil, fmt.Errorf("load catalogue %s: %w", lang, err)
+		files, err := fs.Glob(fsys, path.Join(dir, "*."+lang+".json"))
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("load catalogue %s: no %s/*.%s.json", lang, dir, lang)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("load catalogue %s: %w", lang, err)
+		all := map[string]string{}
+		for _, f := range files {
+			b, err := fs.ReadFile(fsys, f)
+			if err != nil {
+				return nil, fmt.Errorf("load catalogue %s: %w", f, err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("load catalogue %s: %w", f, err)
+			}
+			for k, v := range m {
+				if _, dup := all[k]; dup {
+					return nil, fmt.Errorf("load catalogue %s: key %q defined twice", f, k)
+				}
+				all[k] = v
+			}
 		}
-		c.msgs[lang] = m
+		c.msgs[lang] = all
 	}
 	ref := c.msgs[Default]
 	for _, lang := range Languages[1:] {

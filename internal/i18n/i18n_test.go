@@ -20,18 +20,29 @@ func TestShippedCataloguesAgree(t *testing.T) {
 
 func TestLoadRejectsMissingKey(t *testing.T) {
 	fsys := fstest.MapFS{
-		"i18n/fr.json": {Data: []byte(`{"a":"A","b":"B"}`)},
-		"i18n/en.json": {Data: []byte(`{"a":"A"}`)},
+		"i18n/base.fr.json": {Data: []byte(`{"a":"A","b":"B"}`)},
+		"i18n/base.en.json": {Data: []byte(`{"a":"A"}`)},
 	}
 	if _, err := i18n.Load(fsys, "i18n"); err == nil {
 		t.Fatal("Load accepted an English catalogue without key b")
 	}
 }
 
+func TestLoadRejectsDuplicateKey(t *testing.T) {
+	fsys := fstest.MapFS{
+		"i18n/a.fr.json": {Data: []byte(`{"k":"A"}`)},
+		"i18n/b.fr.json": {Data: []byte(`{"k":"B"}`)},
+		"i18n/a.en.json": {Data: []byte(`{"k":"A"}`)},
+	}
+	if _, err := i18n.Load(fsys, "i18n"); err == nil {
+		t.Fatal("Load accepted key k defined in two French files")
+	}
+}
+
 func TestT(t *testing.T) {
 	fsys := fstest.MapFS{
-		"i18n/fr.json": {Data: []byte(`{"n":"%d offres"}`)},
-		"i18n/en.json": {Data: []byte(`{"n":"%d offers"}`)},
+		"i18n/base.fr.json": {Data: []byte(`{"n":"%d offres"}`)},
+		"i18n/base.en.json": {Data: []byte(`{"n":"%d offers"}`)},
 	}
 	c, err := i18n.Load(fsys, "i18n")
 	if err != nil {
