@@ -40,6 +40,9 @@ lint: ## go vet and staticcheck at a pinned version
 fmt: ## format the code
 	gofmt -w $$(git ls-files '*.go')
 
+fuzz: ## fuzz the request decoding briefly (CI runs it)
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRequest$$' -fuzztime $${FUZZTIME:-20s} ./internal/server/
+
 bench: ## benchmarks (results go to docs/benchmarks.md by hand, with the machine)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
 

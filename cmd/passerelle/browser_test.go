@@ -5,9 +5,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"mime/quotedprintable"
+	netmail "net/mail"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -119,7 +125,7 @@ func (b *browser) checkAxe(t *testing.T) {
 // screenshot saves the full page under test-output/screenshots.
 func (b *browser) screenshot(t *testing.T, name string) {
 	t.Helper()
-	png := get(t, b, chromedp.FullScreenshot(90))
+	png := get(t, b, chromedp.FullScreenshot(100))
 	dir := filepath.Join("..", "..", "test-output", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -151,4 +157,160 @@ func TestBrowserHome(t *testing.T) {
 			t.Fatalf("first Tab focuses %q, want the skip link", focused)
 		}
 	})
+}
+
+// fill types value into the field labelled by the input with id.
+func fill(id, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.SendKeys(chromedp.CSS("#"+id), value)
+}
+
+// submit clicks the form's submit button and waits until the next page has
+// loaded (a wait on an element would find it on the page being left).
+func (b *browser) submit(t *testing.T, form string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(form+` button[type="submit"]`))); err != nil {
+		t.Fatalf("submit %s: %v", form, err)
+	}
+}
+
+func (b *browser) h1(t *testing.T) string {
+	t.Helper()
+	return strings.TrimSpace(get(t, b, chromedp.Text(chromedp.CSS("main h1"))))
+}
+
+func (b *browser) path(t *testing.T) string {
+	t.Helper()
+	return get(t, b, chromedp.Evaluate[string](`location.pathname`))
+}
+
+// outboxLink finds the last e-mail written to the outbox for addr and returns
+// the path and query of its first link with a token.
+func outboxLink(t *testing.T, dataDir, addr string) string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dataDir, "outbox", "*.eml"))
+	sort.Strings(files)
+	for i := len(files) - 1; i >= 0; i-- {
+		f, err := os.Open(files[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := netmail.ReadMessage(f)
+		if err != nil {
+			f.Close()
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(quotedprintable.NewReader(m.Body))
+		f.Close()
+		if !strings.Contains(m.Header.Get("To"), addr) {
+			continue
+		}
+		if link := regexp.MustCompile(`https?://\S+token=[A-Za-z0-9_-]+`).FindString(string(body)); link != "" {
+			u, _ := url.Parse(link)
+			return u.RequestURI()
+		}
+	}
+	t.Fatalf("no e-mail with a link for %s in the outbox", addr)
+	return ""
+}
+
+func TestBrowserCandidateRegistersLogsOutLogsIn(t *testing.T) {
+	dataDir := t.TempDir()
+	p := startServer(t, dataDir)
+	b := newBrowser(t)
+	// Headless Chromium asks for English; this journey is checked in French.
+	b.do(t, chromedp.Navigate(p.base+"/?lang=fr"), chromedp.Navigate(p.base+"/register/candidate"), chromedp.WaitVisible("main h1"))
+	b.checkAxe(t)
+	b.screenshot(t, "register-candidate")
+	// An invalid submission shows the errors beside the fields, accessibly.
+	b.do(t, fill("f-name", "Camille Martin"), fill("f-email", "pas-une-adresse"), fill("f-password", "court"))
+	b.submit(t, `form[action="/register/candidate"]`)
+	if n := get(t, b, chromedp.Evaluate[int](`document.querySelectorAll('[aria-invalid="true"]').length`)); n < 2 {
+		t.Fatalf("%d invalid fields marked, want at least 2", n)
+	}
+	b.checkAxe(t)
+	b.screenshot(t, "register-candidate-errors")
+	b.do(t,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#f-email").value = ""`), fill("f-email", "camille@example.fr"),
+		fill("f-password", "une-passerelle-vers-le-numerique"))
+	b.submit(t, `form[action="/register/candidate"]`)
+	if h := b.h1(t); !strings.Contains(h, "Compte") {
+		t.Fatalf("after registration the page says %q", h)
+	}
+	b.do(t, chromedp.Navigate(p.base+outboxLink(t, dataDir, "camille@example.fr")), chromedp.WaitVisible("main h1"))
+	b.checkAxe(t)
+	login := func() {
+		b.do(t, chromedp.Navigate(p.base+"/login"), chromedp.WaitVisible("main h1"))
+		b.checkAxe(t)
+		b.do(t, fill("f-email", "camille@example.fr"), fill("f-password", "une-passerelle-vers-le-numerique"))
+		b.submit(t, `form[action="/login"]`)
+	}
+	login()
+	b.do(t, chromedp.Navigate(p.base+"/account"), chromedp.WaitVisible("main h1"))
+	if path := b.path(t); path != "/account" {
+		t.Fatalf("logged-in user sent to %s", path)
+	}
+	b.checkAxe(t)
+	b.screenshot(t, "account")
+	b.submit(t, `form[action="/logout"]`)
+	b.do(t, chromedp.Navigate(p.base+"/account"), chromedp.WaitVisible("main h1"))
+	if path := b.path(t); path != "/login" {
+		t.Fatalf("after logout /account shows %s, want the login page", path)
+	}
+	login()
+	b.do(t, chromedp.Navigate(p.base+"/account"), chromedp.WaitVisible("main h1"))
+	if path := b.path(t); path != "/account" {
+		t.Fatalf("logging in again: %s", path)
+	}
+}
+
+func TestBrowserEmployerInvitesColleague(t *testing.T) {
+	dataDir := t.TempDir()
+	p := startServer(t, dataDir)
+	b := newBrowser(t)
+	b.do(t, chromedp.Navigate(p.base+"/?lang=fr"), chromedp.Navigate(p.base+"/register/employer"), chromedp.WaitVisible("main h1"))
+	b.checkAxe(t)
+	b.screenshot(t, "register-employer")
+	b.do(t,
+		fill("f-name", "Sam Durand"), fill("f-email", "sam@atelier-numerique.fr"), fill("f-password", "une-passerelle-vers-le-numerique"),
+		fill(`f-company\.name`, "Atelier Numérique"), fill(`f-company\.siren`, "732 829 320"), fill(`f-company\.city`, "Nantes"))
+	b.submit(t, `form[action="/register/employer"]`)
+	b.screenshot(t, "register-employer-done")
+	if h := b.h1(t); !strings.Contains(h, "Compte") {
+		t.Fatalf("after registration the page says %q", h)
+	}
+	b.do(t, chromedp.Navigate(p.base+outboxLink(t, dataDir, "sam@atelier-numerique.fr")), chromedp.WaitVisible("main h1"))
+	b.do(t, chromedp.Navigate(p.base+"/login"), chromedp.WaitVisible("main h1"),
+		fill("f-email", "sam@atelier-numerique.fr"), fill("f-password", "une-passerelle-vers-le-numerique"))
+	b.submit(t, `form[action="/login"]`)
+	b.do(t, chromedp.Navigate(p.base+"/organisation"), chromedp.WaitVisible("main h1"))
+	if h := b.h1(t); h != "Atelier Numérique" {
+		t.Fatalf("organisation page title %q", h)
+	}
+	b.checkAxe(t)
+	b.do(t, fill("f-email", "ines@atelier-numerique.fr"))
+	b.submit(t, `form[action="/organisation/invitations"]`)
+	link := get(t, b, chromedp.Evaluate[string](`document.querySelector('#invite-link').value`))
+	if !strings.Contains(link, "/invitations/accept?token=") {
+		t.Fatalf("invitation link %q", link)
+	}
+	b.checkAxe(t)
+	b.screenshot(t, "organisation-invited")
+
+	// The colleague opens the link in another browser.
+	c := newBrowser(t)
+	u, _ := url.Parse(link)
+	c.do(t, chromedp.Navigate(p.base+u.RequestURI()), chromedp.WaitVisible("main h1"))
+	c.checkAxe(t)
+	c.screenshot(t, "invitation")
+	c.do(t, fill("f-name", "Inès Robert"), fill("f-password", "un-autre-mot-de-passe-long"))
+	c.submit(t, `form[action="/invitations/accept"]`)
+	if path := c.path(t); path != "/organisation" {
+		t.Fatalf("after accepting, the colleague is on %s", path)
+	}
+	names := get(t, c, chromedp.Text(chromedp.CSS("table")))
+	if !strings.Contains(names, "Inès Robert") || !strings.Contains(names, "Sam Durand") {
+		t.Fatalf("members table: %q", names)
+	}
 }

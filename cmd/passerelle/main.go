@@ -4,6 +4,7 @@
 //	passerelle [serve]    serve the API and the pages (default)
 //	passerelle migrate    apply the schema migrations and exit
 //	passerelle healthcheck  ask the running server's /readyz (for containers)
+//	passerelle create-admin -email E -name N   create an administrator (password on stdin)
 //
 // Configuration comes from PASSERELLE_* environment variables (README.md).
 package main
@@ -30,7 +31,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := runWithInput(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "passerelle:", err)
 		os.Exit(1)
 	}
@@ -42,6 +43,8 @@ commands:
   serve      serve the web application (default)
   migrate    apply the schema migrations and exit
   healthcheck  ask the server at PASSERELLE_ADDR whether it is ready (exit 0 or 1)
+  create-admin -email E -name N
+             create an administrator account; the password is read from stdin
   help       show this help
 
 Configuration: PASSERELLE_* environment variables, see README.md.
@@ -50,6 +53,11 @@ Configuration: PASSERELLE_* environment variables, see README.md.
 // run is the program: it parses the command, loads the configuration, wires
 // the parts by hand and runs until ctx is done. Tests call it directly.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return runWithInput(ctx, args, getenv, nil, stdout, stderr)
+}
+
+// runWithInput is run with a standard input, for the commands that read one.
+func runWithInput(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -58,12 +66,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate", "healthcheck":
+	case "serve", "migrate", "healthcheck", "create-admin":
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
-	if len(args) > 0 {
+	if len(args) > 0 && cmd != "create-admin" {
 		return fmt.Errorf("%s takes no arguments, got %q", cmd, args)
 	}
 
@@ -93,19 +101,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}()
 
-	n, err := st.Migrate(ctx, store.Schema)
+	steps := schema()
+	n, err := st.Migrate(ctx, steps)
 	if err != nil {
 		return err
 	}
-	log.Info("schema up to date", "applied", n, "steps", len(store.Schema))
+	log.Info("schema up to date", "applied", n, "steps", len(steps))
 	if cmd == "migrate" {
 		return nil
 	}
-	return serve(ctx, cfg, log, st)
+	app, err := wire(cfg, log, st)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "create-admin":
+		return createAdmin(ctx, app, args, stdin, stdout)
+	}
+	return serve(ctx, cfg, log, app)
 }
 
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store) error {
-	srv, err := server.New(server.Deps{Config: cfg, Log: log, Store: st, Assets: web.FS})
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *application) error {
+	srv, err := server.New(server.Deps{
+		Config:   cfg,
+		Log:      log,
+		Store:    app.store,
+		Assets:   web.FS,
+		Catalog:  app.catalog,
+		Accounts: app.accounts,
+		Tokens:   app.tokens,
+		CSRFKey:  app.csrfKey,
+	})
 	if err != nil {
 		return err
 	}

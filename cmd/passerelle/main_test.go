@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -50,7 +51,7 @@ func TestRunUnknownCommand(t *testing.T) {
 func TestRunMigrateTwice(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"PASSERELLE_DATA_DIR": dir}
-	for i, want := range []string{`"applied":1`, `"applied":0`} {
+	for i, want := range []string{fmt.Sprintf(`"applied":%d`, len(schema())), `"applied":0`} {
 		var out, errb bytes.Buffer
 		if err := run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, &out, &errb); err != nil {
 			t.Fatalf("migrate #%d: %v", i+1, err)
@@ -58,5 +59,26 @@ func TestRunMigrateTwice(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("migrate #%d log lacks %s:\n%s", i+1, want, out.String())
 		}
+	}
+}
+
+func TestCreateAdmin(t *testing.T) {
+	env := map[string]string{"PASSERELLE_DATA_DIR": t.TempDir()}
+	getenv := func(k string) string { return env[k] }
+	args := []string{"create-admin", "-email", "root@passerelle.test", "-name", "Root"}
+	var out, errb bytes.Buffer
+	if err := runWithInput(context.Background(), args, getenv, strings.NewReader("une phrase de passe solide\n"), &out, &errb); err != nil {
+		t.Fatalf("create-admin: %v", err)
+	}
+	if !strings.Contains(out.String(), "Administrator root@passerelle.test created") {
+		t.Fatalf("output: %s", out.String())
+	}
+	err := runWithInput(context.Background(), args, getenv, strings.NewReader("une phrase de passe solide\n"), &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "create admin") {
+		t.Fatalf("second create-admin with the same e-mail: %v", err)
+	}
+	err = runWithInput(context.Background(), []string{"create-admin", "-email", "x@passerelle.test", "-name", "X"}, getenv, strings.NewReader("court\n"), &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "password") {
+		t.Fatalf("a short password: %v", err)
 	}
 }

@@ -121,7 +121,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			p.Instance = p.Instance[:i]
 		}
 		for _, f := range fields {
-			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.Key, Message: s.catalog.T(lang, f.Key, fieldArgs(f)...)})
+			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.Key, Message: s.fieldMessage(lang, f)})
 		}
 		c.Status(status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")
@@ -139,11 +139,17 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	})
 }
 
-func fieldArgs(f passerelle.FieldError) []any {
-	if f.Param == "" {
-		return nil
+// fieldMessage translates a field error; a rule without its own message
+// falls back to the generic "invalid value" rather than showing a key.
+func (s *Server) fieldMessage(lang string, f passerelle.FieldError) string {
+	key := f.Key
+	if !s.catalog.Has(key) {
+		key = "validation.invalid"
 	}
-	return []any{f.Param}
+	if f.Param == "" || !strings.Contains(s.catalog.T(lang, key), "%") {
+		return s.catalog.T(lang, key)
+	}
+	return s.catalog.T(lang, key, f.Param)
 }
 
 type errorPage struct {

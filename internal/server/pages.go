@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -50,6 +51,7 @@ type Page struct {
 	User          *PageUser
 	CSRF          string
 	Flash         string
+	Form          *Form
 	Data          any
 
 	t func(key string, args ...any) string
@@ -70,6 +72,103 @@ type PageUser struct {
 // T translates key into the page's language.
 func (p Page) T(key string, args ...any) string { return p.t(key, args...) }
 
+// Date formats a date the way the page's language writes it.
+func (p Page) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if p.Lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	return t.Format("02/01/2006")
+}
+
+// Form is a submitted form: what the user typed (never passwords) and the
+// errors to show beside each field and in the summary at the top.
+type Form struct {
+	Values  map[string]string
+	Errors  map[string]string
+	order   []string
+	General string
+}
+
+// FormError is one entry of the error summary.
+type FormError struct{ Field, Message string }
+
+// Value returns what the user typed in field name.
+func (f *Form) Value(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values[name]
+}
+
+// ErrorList lists field errors in the order they were found.
+func (f *Form) ErrorList() []FormError {
+	out := make([]FormError, 0, len(f.order))
+	for _, name := range f.order {
+		out = append(out, FormError{Field: name, Message: f.Errors[name]})
+	}
+	return out
+}
+
+func (f *Form) addError(field, msg string) {
+	if f.Errors == nil {
+		f.Errors = map[string]string{}
+	}
+	if _, dup := f.Errors[field]; dup {
+		return
+	}
+	f.Errors[field] = msg
+	f.order = append(f.order, field)
+}
+
+// FieldView is what the "field" template needs to draw one labelled input
+// with its hint and error, tied together for assistive technologies.
+type FieldView struct {
+	Name, Label, Type, Value, Autocomplete, Hint, Error, ErrorPrefix, List string
+	Required                                                               bool
+	Options                                                                []Option
+}
+
+// Option is one choice of a select field.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// Describedby ties the input to its hint and error message.
+func (f FieldView) Describedby() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, "f-"+f.Name+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, "f-"+f.Name+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// Field describes the input name labelled by labelKey.
+func (p Page) Field(name, labelKey, typ, autocomplete string, required bool) FieldView {
+	return FieldView{Name: name, Label: p.T(labelKey), Type: typ, Autocomplete: autocomplete, Required: required,
+		Value: p.Form.Value(name), Error: p.fieldError(name), ErrorPrefix: p.T("form.error_prefix")}
+}
+
+// FieldHint is Field with a hint under the label.
+func (p Page) FieldHint(name, labelKey, typ, autocomplete string, required bool, hintKey string) FieldView {
+	f := p.Field(name, labelKey, typ, autocomplete, required)
+	f.Hint = p.T(hintKey)
+	return f
+}
+
+func (p Page) fieldError(name string) string {
+	if p.Form == nil {
+		return ""
+	}
+	return p.Form.Errors[name]
+}
+
 func (s *Server) newPage(c *fiber.Ctx, title string, data any) Page {
 	lang := langOf(c)
 	other := "en"
@@ -85,8 +184,44 @@ func (s *Server) newPage(c *fiber.Ctx, title string, data any) Page {
 		Data:          data,
 		t:             func(key string, args ...any) string { return s.catalog.T(lang, key, args...) },
 	}
-	p.Nav = []NavItem{{Href: "/", Label: s.catalog.T(lang, "nav.home"), Current: c.Path() == "/"}}
+	p.CSRF = s.csrfToken(c)
+	nav := func(href, key string) {
+		p.Nav = append(p.Nav, NavItem{Href: href, Label: s.catalog.T(lang, key), Current: c.Path() == href})
+	}
+	nav("/", "nav.home")
+	if u := userOf(c); u != nil {
+		p.User = &PageUser{Name: u.Name, Role: string(u.Role)}
+		if u.OrgID != "" {
+			nav("/organisation", "nav.organisation")
+		}
+		nav("/account", "nav.account")
+	} else {
+		nav("/login", "nav.login")
+		nav("/register/candidate", "nav.register")
+	}
+	if f, ok := data.(*Form); ok {
+		p.Form = f
+	} else if fd, ok := data.(formData); ok {
+		p.Form = fd.form()
+	}
+	if key := c.Cookies(flashCookie); key != "" {
+		if s.catalog.Has(key) {
+			p.Flash = s.catalog.T(lang, key)
+		}
+		c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0)})
+	}
 	return p
+}
+
+// formData is page data that carries a form.
+type formData interface{ form() *Form }
+
+const flashCookie = "passerelle_flash"
+
+// flash shows the message key on the next page (after a redirect). Only a
+// catalogue key travels, never text, so the cookie cannot inject content.
+func (s *Server) flash(c *fiber.Ctx, key string) {
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: key, Path: "/", MaxAge: 60, HTTPOnly: true, Secure: s.secureCookies(), SameSite: "Lax"})
 }
 
 // render writes page name with status 200.

@@ -32,30 +32,43 @@ type Deps struct {
 	Log    *slog.Logger
 	Store  Pinger
 	// Assets holds templates/, static/ and i18n/ (web.FS in production).
-	Assets fs.FS
+	Assets   fs.FS
+	Catalog  *i18n.Catalog // loaded from Assets when nil
+	Accounts Accounts
+	Tokens   TokenParser
+	// CSRFKey signs the forms' anti-forgery tokens (at least 32 bytes).
+	CSRFKey []byte
 }
 
 // Server is the HTTP application.
 type Server struct {
-	app     *fiber.App
-	cfg     config.Config
-	log     *slog.Logger
-	store   Pinger
-	catalog *i18n.Catalog
-	pages   map[string]*template.Template
+	app      *fiber.App
+	cfg      config.Config
+	log      *slog.Logger
+	store    Pinger
+	catalog  *i18n.Catalog
+	pages    map[string]*template.Template
+	accounts Accounts
+	tokens   TokenParser
+	csrfKey  []byte
+	assets   fs.FS
 }
 
 // New builds the Fiber app with every route and middleware.
 func New(d Deps) (*Server, error) {
-	cat, err := i18n.Load(d.Assets, "i18n")
-	if err != nil {
-		return nil, fmt.Errorf("new server: %w", err)
+	cat := d.Catalog
+	if cat == nil {
+		var err error
+		if cat, err = i18n.Load(d.Assets, "i18n"); err != nil {
+			return nil, fmt.Errorf("new server: %w", err)
+		}
 	}
 	pages, err := parsePages(d.Assets)
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
-	s := &Server{cfg: d.Config, log: d.Log, store: d.Store, catalog: cat, pages: pages}
+	s := &Server{cfg: d.Config, log: d.Log, store: d.Store, catalog: cat, pages: pages,
+		accounts: d.Accounts, tokens: d.Tokens, csrfKey: d.CSRFKey, assets: d.Assets}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "passerelle",
 		DisableStartupMessage: true,
@@ -89,7 +102,15 @@ func (s *Server) routes(assets fs.FS) {
 
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
+
+	api := s.app.Group("/api/v1", s.authenticateAPI)
+	api.Get("/openapi.json", s.openapi)
+	s.mountAccountAPI(api)
+
+	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
+	s.app.Use(s.csrf, s.authenticatePage)
 	s.app.Get("/", s.home)
+	s.mountAccountPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })
@@ -136,4 +157,14 @@ func (s *Server) debugSlow(c *fiber.Ctx) error {
 	}
 	time.Sleep(d)
 	return c.JSON(fiber.Map{"slept_ms": d.Milliseconds()})
+}
+
+// openapi serves the API description, embedded with the binary.
+func (s *Server) openapi(c *fiber.Ctx) error {
+	b, err := fs.ReadFile(s.assets, "openapi.json")
+	if err != nil {
+		return fmt.Errorf("read openapi.json: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(b)
 }

@@ -30,8 +30,13 @@ func TestStoreContract(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	// Idempotent: the same indexes again are a no-op.
-	if err := s.EnsureIndexes(ctx, "contract", store.Index{Keys: bson.D{{Key: "email", Value: 1}}, Name: "email", Unique: true}); err != nil {
+	// Idempotent: the same indexes again are a no-op (several at once used
+	// to make the embedded store drop the connection).
+	if err := s.EnsureIndexes(ctx, "contract",
+		store.Index{Keys: bson.D{{Key: "email", Value: 1}}, Name: "email", Unique: true},
+		store.Index{Keys: bson.D{{Key: "revision", Value: 1}}, Name: "revision"},
+		store.Index{Keys: bson.D{{Key: "org", Value: 1}, {Key: "createdAt", Value: -1}}, Name: "org_createdAt"},
+	); err != nil {
 		t.Fatalf("EnsureIndexes twice: %v", err)
 	}
 

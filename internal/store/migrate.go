@@ -78,20 +78,22 @@ type Index struct {
 }
 
 // EnsureIndexes creates the collection's indexes; creating an index that
-// exists with the same definition is a no-op, which keeps migrations idempotent.
+// exists with the same definition is a no-op, which keeps migrations
+// idempotent. They are created one per call: given several indexes that
+// already exist, the embedded store drops the connection instead of doing
+// nothing.
 func (s *Store) EnsureIndexes(ctx context.Context, collection string, idx ...Index) error {
-	models := make([]mongo.IndexModel, len(idx))
-	for i, x := range idx {
+	for _, x := range idx {
 		o := options.Index().SetName(x.Name)
 		if x.Unique {
 			o.SetUnique(true)
 		}
-		models[i] = mongo.IndexModel{Keys: x.Keys, Options: o}
-	}
-	ctx, cancel := s.Deadline(ctx)
-	defer cancel()
-	if _, err := s.DB.Collection(collection).Indexes().CreateMany(ctx, models); err != nil {
-		return fmt.Errorf("create indexes on %s: %w", collection, err)
+		cctx, cancel := s.Deadline(ctx)
+		_, err := s.DB.Collection(collection).Indexes().CreateOne(cctx, mongo.IndexModel{Keys: x.Keys, Options: o})
+		cancel()
+		if err != nil {
+			return fmt.Errorf("create index %s on %s: %w", x.Name, collection, err)
+		}
 	}
 	return nil
 }

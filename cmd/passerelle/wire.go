@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"passerelle"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"passerelle/internal/account"
+	"passerelle/internal/account/accountdb"
+	"passerelle/internal/auth"
+	"passerelle/internal/config"
+	"passerelle/internal/i18n"
+	"passerelle/internal/mail"
+	"passerelle/internal/store"
+	"passerelle/web"
+)
+
+// schema is the ordered list of migrations: the store's own first, then each
+// domain's indexes. Append; never reorder or edit a step that has shipped.
+func schema() []store.Migration {
+	return append(append([]store.Migration{}, store.Schema...),
+		store.Migration{ID: 2, Name: "account indexes", Up: accountdb.EnsureIndexes},
+	)
+}
+
+// application is everything wired together, shared by the commands.
+type application struct {
+	store    *store.Store
+	catalog  *i18n.Catalog
+	accounts *account.Service
+	tokens   *auth.Tokens
+	csrfKey  []byte
+}
+
+// accessTokenAudience names the API as the audience of access tokens, so a
+// token minted for anything else with the same key is refused.
+const accessTokenAudience = "passerelle-api"
+
+func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*application, error) {
+	catalog, err := i18n.Load(web.FS, "i18n")
+	if err != nil {
+		return nil, err
+	}
+	master, err := masterKey(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	jwtKey, err := auth.DeriveKey(master, "passerelle access tokens")
+	if err != nil {
+		return nil, err
+	}
+	csrfKey, err := auth.DeriveKey(master, "passerelle csrf")
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := auth.NewTokens(auth.TokenConfig{Key: jwtKey, Issuer: cfg.BaseURL, Audience: accessTokenAudience, TTL: auth.MaxAccessTTL})
+	if err != nil {
+		return nil, err
+	}
+	hasher, err := auth.NewHasher(runtime.NumCPU())
+	if err != nil {
+		return nil, err
+	}
+	outbox := filepath.Join(cfg.DataDir, "outbox")
+	log.Info("e-mails are written to the outbox folder (no SMTP server configured)", "outbox", outbox)
+	mailer := mailAdapter{&mail.Outbox{Dir: outbox, From: "Passerelle <no-reply@passerelle.local>"}}
+	accounts := account.NewService(accountdb.New(st), hasher, tokens, mailer, account.Options{
+		BaseURL:  cfg.BaseURL,
+		Messages: catalog,
+		Logger:   log,
+	})
+	return &application{store: st, catalog: catalog, accounts: accounts, tokens: tokens, csrfKey: csrfKey}, nil
+}
+
+// mailAdapter lets the account service send through the mail package.
+type mailAdapter struct{ out *mail.Outbox }
+
+func (m mailAdapter) Send(ctx context.Context, msg account.Message) error {
+	return m.out.Send(ctx, mail.Message{To: msg.To, Subject: msg.Subject, Text: msg.Text})
+}
+
+// createAdmin creates the first (or another) administrator. The password is
+// read from standard input so that it never appears in a process list or a
+// shell history.
+func createAdmin(ctx context.Context, app *application, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("create-admin", flag.ContinueOnError)
+	email := fs.String("email", "", "the administrator's e-mail address")
+	name := fs.String("name", "", "the administrator's name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" || *name == "" {
+		return errors.New("create-admin needs -email and -name; the password is read from stdin")
+	}
+	if stdin == nil {
+		return errors.New("create-admin reads the password from stdin")
+	}
+	fmt.Fprintln(stdout, "Password (8 to 128 characters), then Enter:")
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	u, err := app.accounts.CreateAdmin(ctx, *email, password, *name)
+	if err != nil {
+		return fmt.Errorf("create admin: %s", describe(app.catalog, err))
+	}
+	fmt.Fprintf(stdout, "Administrator %s created (id %s).\n", u.Email, u.ID)
+	return nil
+}
+
+// describe turns a domain error into a sentence for the terminal, in English
+// (the CLI's language), field by field.
+func describe(c *i18n.Catalog, err error) string {
+	var perr *passerelle.Error
+	if !errors.As(err, &perr) || perr.Code == passerelle.EINTERNAL {
+		return err.Error()
+	}
+	key := perr.Key
+	if key == "" {
+		key = "error." + perr.Code
+	}
+	parts := []string{c.T("en", key, perr.Args...)}
+	for _, f := range perr.Fields {
+		msg := c.T("en", f.Key)
+		if f.Param != "" && strings.Contains(msg, "%") {
+			msg = c.T("en", f.Key, f.Param)
+		}
+		parts = append(parts, f.Field+": "+msg)
+	}
+	return strings.Join(parts, " ")
+}
