@@ -4,7 +4,7 @@ package web
 
 import "embed"
 
-// FS holds templates/, static/, i18n/ and the OpenAPI document.
+// FS holds templates/, static/, i18n/ and the OpenAPI document in parts (openapi/).
 //
-//go:embed templates static i18n openapi.json
+//go:embed templates static i18n openapi
 var FS embed.FS

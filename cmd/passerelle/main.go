@@ -131,6 +131,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *applic
 		Accounts: app.accounts,
 		Tokens:   app.tokens,
 		CSRFKey:  app.csrfKey,
+		Profiles: app.profiles,
+		Offers:   app.offers,
+		Taxonomy: app.taxonomy,
+		Places:   app.places,
 	})
 	if err != nil {
 		return err

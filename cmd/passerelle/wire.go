@@ -17,9 +17,15 @@ import (
 	"passerelle/internal/account"
 	"passerelle/internal/account/accountdb"
 	"passerelle/internal/auth"
+	"passerelle/internal/candidate"
+	"passerelle/internal/candidate/candidatedb"
 	"passerelle/internal/config"
 	"passerelle/internal/i18n"
 	"passerelle/internal/mail"
+	"passerelle/internal/offer"
+	"passerelle/internal/offer/offerdb"
+	"passerelle/internal/place"
+	"passerelle/internal/skill"
 	"passerelle/internal/store"
 	"passerelle/web"
 )
@@ -29,6 +35,8 @@ import (
 func schema() []store.Migration {
 	return append(append([]store.Migration{}, store.Schema...),
 		store.Migration{ID: 2, Name: "account indexes", Up: accountdb.EnsureIndexes},
+		store.Migration{ID: 3, Name: "profile indexes", Up: candidatedb.EnsureIndexes},
+		store.Migration{ID: 4, Name: "offer and company indexes", Up: offerdb.EnsureIndexes},
 	)
 }
 
@@ -37,6 +45,10 @@ type application struct {
 	store    *store.Store
 	catalog  *i18n.Catalog
 	accounts *account.Service
+	profiles *candidate.Service
+	offers   *offer.Service
+	taxonomy *skill.Taxonomy
+	places   *place.Directory
 	tokens   *auth.Tokens
 	csrfKey  []byte
 }
@@ -78,7 +90,11 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*application, e
 		Messages: catalog,
 		Logger:   log,
 	})
-	return &application{store: st, catalog: catalog, accounts: accounts, tokens: tokens, csrfKey: csrfKey}, nil
+	tax, places := skill.Builtin(), place.Builtin()
+	app := &application{store: st, catalog: catalog, accounts: accounts, tokens: tokens, csrfKey: csrfKey, taxonomy: tax, places: places}
+	app.profiles = candidate.NewService(candidatedb.New(st), tax, places, time.Now)
+	app.offers = offer.NewService(offerdb.New(st), tax, places, time.Now, offer.WithLogger(log))
+	return app, nil
 }
 
 // mailAdapter lets the account service send through the mail package.

@@ -23,8 +23,31 @@ var callers = []string{"anonymous", "candidate", "employer", "other-employer", "
 // matrix lists, for every route the app registers, the outcome expected for
 // each caller: anonymous, a candidate, the owner of company A (whose ids the
 // paths use), the owner of company B, an adviser, an admin. A route the app
-// registers without an entry here fails TestAuthorizationMatrix.
-var matrix = map[string][6]string{
+// registers without an entry fails TestAuthorizationMatrix. Each area of the
+// product adds its routes with addMatrix from an init function of its own
+// test file.
+var matrix = map[string][6]string{}
+
+// pathParams gives the value of a path parameter for a route, by area; each
+// area registers how to fill its routes' parameters.
+var pathParams []func(env *matrixEnv, route string) (string, bool)
+
+// matrixBodies gives a route a request body that passes validation, so that
+// what answers is the authorization; routes without one get {}.
+var matrixBodies = map[string]func(env *matrixEnv, caller string) any{}
+
+func addMatrix(m map[string][6]string) {
+	for k, v := range m {
+		if _, dup := matrix[k]; dup {
+			panic("authorization matrix: " + k + " listed twice")
+		}
+		matrix[k] = v
+	}
+}
+
+func init() { addMatrix(accountMatrix) }
+
+var accountMatrix = map[string][6]string{
 	"GET /healthz":                               {pub, pub, pub, pub, pub, pub},
 	"GET /readyz":                                {pub, pub, pub, pub, pub, pub},
 	"GET /api/v1/openapi.json":                   {ok2xx, ok2xx, ok2xx, ok2xx, ok2xx, ok2xx},
@@ -79,8 +102,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"admin":          admin,
 	}
 	victim := e.candidate(t, "victim@example.fr")
+	menv := &matrixEnv{t: t, env: e, people: people, victim: victim}
 	params := func(route string) string {
 		path := strings.SplitN(route, " ", 2)[1]
+		if !strings.Contains(path, ":") {
+			return path
+		}
+		for _, f := range pathParams {
+			if p, ok := f(menv, route); ok {
+				return p
+			}
+		}
 		if strings.Contains(path, "/admin/users/") {
 			return strings.Replace(path, ":id", victim.id, 1)
 		}
@@ -121,6 +153,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 					if strings.HasSuffix(path, "/invitations") {
 						body = map[string]string{"email": "new-" + caller + "@example.fr"}
 					}
+					if f, ok := matrixBodies[key]; ok {
+						body = f(menv, caller)
+					}
 					res := e.api(t, method, path, body, token)
 					status = res.status
 				} else {
@@ -149,6 +184,30 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("matrix entry %s matches no registered route: remove it", key)
 		}
 	}
+}
+
+// matrixEnv is what path parameter functions may use to create the objects
+// their routes address (an offer of company A, the candidate's profile…).
+type matrixEnv struct {
+	t      *testing.T
+	env    *testEnv
+	people map[string]user
+	victim user
+	cache  map[string]string
+}
+
+// once computes a value the first time it is asked for, so that parameter
+// functions create their objects once for all callers.
+func (m *matrixEnv) once(key string, f func() string) string {
+	if m.cache == nil {
+		m.cache = map[string]string{}
+	}
+	if v, ok := m.cache[key]; ok {
+		return v
+	}
+	v := f()
+	m.cache[key] = v
+	return v
 }
 
 func check(t *testing.T, want string, status int, location string, api bool) {

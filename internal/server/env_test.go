@@ -21,9 +21,16 @@ import (
 	"passerelle/internal/account"
 	"passerelle/internal/account/accountdb"
 	"passerelle/internal/auth"
+	"passerelle/internal/candidate"
+	"passerelle/internal/candidate/candidatedb"
 	"passerelle/internal/config"
 	"passerelle/internal/i18n"
+	"passerelle/internal/offer"
+	"passerelle/internal/offer/offerdb"
+	"passerelle/internal/place"
 	"passerelle/internal/server"
+	"passerelle/internal/skill"
+	"passerelle/internal/store"
 	"passerelle/internal/store/storetest"
 	"passerelle/web"
 )
@@ -41,6 +48,8 @@ const testIssuer = "http://passerelle.test"
 type testEnv struct {
 	app      *fiber.App
 	accounts *account.Service
+	profiles *candidate.Service
+	offers   *offer.Service
 	mail     *mailbox
 	spec     *apiSpec
 	cfg      config.Config
@@ -101,8 +110,10 @@ func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	st := storetest.MustOpen(t)
 	ctx := context.Background()
-	if err := accountdb.EnsureIndexes(ctx, st); err != nil {
-		t.Fatal(err)
+	for _, ensure := range []func(context.Context, *store.Store) error{accountdb.EnsureIndexes, candidatedb.EnsureIndexes, offerdb.EnsureIndexes} {
+		if err := ensure(ctx, st); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cfg, err := config.Load(func(k string) string {
 		return map[string]string{"PASSERELLE_ENV": "test", "PASSERELLE_BASE_URL": testIssuer, "PASSERELLE_BODY_LIMIT": "64KiB"}[k]
@@ -124,9 +135,13 @@ func newEnv(t *testing.T) *testEnv {
 	}
 	mb := &mailbox{}
 	accounts := account.NewService(accountdb.New(st), hasher, tokens, mb, account.Options{BaseURL: testIssuer, Messages: catalog})
+	tax, places := skill.Builtin(), place.Builtin()
+	profiles := candidate.NewService(candidatedb.New(st), tax, places, time.Now)
+	offers := offer.NewService(offerdb.New(st), tax, places, time.Now, offer.WithRefresh(0))
 	srv, err := server.New(server.Deps{
 		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
 		Accounts: accounts, Tokens: tokens, CSRFKey: []byte("csrf-key-for-tests-0123456789abcdef"),
+		Profiles: profiles, Offers: offers, Taxonomy: tax, Places: places,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +150,7 @@ func newEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{app: srv.App(), accounts: accounts, mail: mb, spec: spec, cfg: cfg}
+	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, mail: mb, spec: spec, cfg: cfg}
 }
 
 // response is what a test request got back.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"passerelle/internal/server"
 	"passerelle/web"
 )
 
@@ -35,7 +36,7 @@ type specPath struct {
 }
 
 var loadSpec = sync.OnceValues(func() (*apiSpec, error) {
-	raw, err := web.FS.ReadFile("openapi.json")
+	raw, err := server.OpenAPI(web.FS)
 	if err != nil {
 		return nil, err
 	}

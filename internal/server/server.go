@@ -36,22 +36,31 @@ type Deps struct {
 	Catalog  *i18n.Catalog // loaded from Assets when nil
 	Accounts Accounts
 	Tokens   TokenParser
+	Profiles Profiles
+	Offers   Offers
+	Taxonomy Taxonomy
+	Places   Places
 	// CSRFKey signs the forms' anti-forgery tokens (at least 32 bytes).
 	CSRFKey []byte
 }
 
 // Server is the HTTP application.
 type Server struct {
-	app      *fiber.App
-	cfg      config.Config
-	log      *slog.Logger
-	store    Pinger
-	catalog  *i18n.Catalog
-	pages    map[string]*template.Template
-	accounts Accounts
-	tokens   TokenParser
-	csrfKey  []byte
-	assets   fs.FS
+	app        *fiber.App
+	cfg        config.Config
+	log        *slog.Logger
+	store      Pinger
+	catalog    *i18n.Catalog
+	pages      map[string]*template.Template
+	accounts   Accounts
+	tokens     TokenParser
+	profiles   Profiles
+	offers     Offers
+	taxonomy   Taxonomy
+	places     Places
+	csrfKey    []byte
+	assets     fs.FS
+	openapiDoc []byte
 }
 
 // New builds the Fiber app with every route and middleware.
@@ -68,7 +77,11 @@ func New(d Deps) (*Server, error) {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
 	s := &Server{cfg: d.Config, log: d.Log, store: d.Store, catalog: cat, pages: pages,
-		accounts: d.Accounts, tokens: d.Tokens, csrfKey: d.CSRFKey, assets: d.Assets}
+		accounts: d.Accounts, tokens: d.Tokens, csrfKey: d.CSRFKey, assets: d.Assets,
+		profiles: d.Profiles, offers: d.Offers, taxonomy: d.Taxonomy, places: d.Places}
+	if s.openapiDoc, err = OpenAPI(d.Assets); err != nil {
+		return nil, fmt.Errorf("new server: %w", err)
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "passerelle",
 		DisableStartupMessage: true,
@@ -106,11 +119,16 @@ func (s *Server) routes(assets fs.FS) {
 	api := s.app.Group("/api/v1", s.authenticateAPI)
 	api.Get("/openapi.json", s.openapi)
 	s.mountAccountAPI(api)
+	s.mountTaxonomyAPI(api)
+	s.mountProfileAPI(api)
+	s.mountOfferAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
 	s.app.Get("/", s.home)
 	s.mountAccountPages(s.app)
+	s.mountProfilePages(s.app)
+	s.mountOfferPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })
@@ -159,12 +177,8 @@ func (s *Server) debugSlow(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"slept_ms": d.Milliseconds()})
 }
 
-// openapi serves the API description, embedded with the binary.
+// openapi serves the API description, assembled once at start.
 func (s *Server) openapi(c *fiber.Ctx) error {
-	b, err := fs.ReadFile(s.assets, "openapi.json")
-	if err != nil {
-		return fmt.Errorf("read openapi.json: %w", err)
-	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(b)
+	return c.Send(s.openapiDoc)
 }
