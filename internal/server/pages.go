@@ -10,14 +10,22 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"passerelle/internal/auth"
 )
 
-// parsePages parses each page template with the layout into its own set, so
-// that every page defines its own "content" block.
+// parsePages parses each page template with the layout and the partials
+// (templates/_*.html, shared blocks such as the skill field) into its own
+// set, so that every page defines its own "content" block.
 func parsePages(assets fs.FS) (map[string]*template.Template, error) {
 	layout, err := template.New("layout").Funcs(templateFuncs).ParseFS(assets, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	if partials, _ := fs.Glob(assets, "templates/_*.html"); len(partials) > 0 {
+		if layout, err = layout.ParseFS(assets, partials...); err != nil {
+			return nil, fmt.Errorf("parse partials: %w", err)
+		}
 	}
 	files, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
@@ -26,7 +34,7 @@ func parsePages(assets fs.FS) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
 		t, err := template.Must(layout.Clone()).ParseFS(assets, f)
@@ -189,8 +197,15 @@ func (s *Server) newPage(c *fiber.Ctx, title string, data any) Page {
 		p.Nav = append(p.Nav, NavItem{Href: href, Label: s.catalog.T(lang, key), Current: c.Path() == href})
 	}
 	nav("/", "nav.home")
+	nav("/offers", "nav.offers")
 	if u := userOf(c); u != nil {
 		p.User = &PageUser{Name: u.Name, Role: string(u.Role)}
+		switch u.Role {
+		case auth.RoleCandidate:
+			nav("/profile", "nav.profile")
+		case auth.RoleEmployer:
+			nav("/company/offers", "nav.my_offers")
+		}
 		if u.OrgID != "" {
 			nav("/organisation", "nav.organisation")
 		}
