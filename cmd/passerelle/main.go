@@ -5,6 +5,8 @@
 //	passerelle migrate    apply the schema migrations and exit
 //	passerelle healthcheck  ask the running server's /readyz (for containers)
 //	passerelle create-admin -email E -name N   create an administrator (password on stdin)
+//	passerelle import rome DIR                 import a ROME 4.0 CSV release (France Travail)
+//	passerelle import communes FILE            import the postal-codes-with-coordinates file
 //
 // Configuration comes from PASSERELLE_* environment variables (README.md).
 package main
@@ -45,6 +47,10 @@ commands:
   healthcheck  ask the server at PASSERELLE_ADDR whether it is ready (exit 0 or 1)
   create-admin -email E -name N
              create an administrator account; the password is read from stdin
+  import rome DIR
+             import (or update to) a ROME 4.0 CSV release; reports what changed
+  import communes FILE
+             import the communes with postal codes and coordinates (; or , form)
   help       show this help
 
 Configuration: PASSERELLE_* environment variables, see README.md.
@@ -66,12 +72,12 @@ func runWithInput(ctx context.Context, args []string, getenv func(string) string
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate", "healthcheck", "create-admin":
+	case "serve", "migrate", "healthcheck", "create-admin", "import":
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
-	if len(args) > 0 && cmd != "create-admin" {
+	if len(args) > 0 && cmd != "create-admin" && cmd != "import" {
 		return fmt.Errorf("%s takes no arguments, got %q", cmd, args)
 	}
 
@@ -110,13 +116,15 @@ func runWithInput(ctx context.Context, args []string, getenv func(string) string
 	if cmd == "migrate" {
 		return nil
 	}
-	app, err := wire(cfg, log, st)
+	app, err := wire(ctx, cfg, log, st)
 	if err != nil {
 		return err
 	}
 	switch cmd {
 	case "create-admin":
 		return createAdmin(ctx, app, args, stdin, stdout)
+	case "import":
+		return importData(ctx, app, args, stdout)
 	}
 	return serve(ctx, cfg, log, app)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -80,5 +81,48 @@ func TestCreateAdmin(t *testing.T) {
 	err = runWithInput(context.Background(), []string{"create-admin", "-email", "x@passerelle.test", "-name", "X"}, getenv, strings.NewReader("court\n"), &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "password") {
 		t.Fatalf("a short password: %v", err)
+	}
+}
+
+func TestImportCommands(t *testing.T) {
+	env := map[string]string{"PASSERELLE_DATA_DIR": t.TempDir()}
+	getenv := func(k string) string { return env[k] }
+	runCmd := func(args ...string) (string, error) {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), args, getenv, &out, &errb)
+		return out.String(), err
+	}
+	out, err := runCmd("import", "rome", "../../internal/skill/testdata/rome-mini")
+	if err != nil || !strings.Contains(out, "Changes:") {
+		t.Fatalf("first import: %v\n%s", err, out)
+	}
+	out, err = runCmd("import", "rome", "../../internal/skill/testdata/rome-mini")
+	if err != nil || !strings.Contains(out, "Nothing changed") {
+		t.Fatalf("second import of the same release: %v\n%s", err, out)
+	}
+	bad, _ := filepath.Glob("../../internal/skill/testdata/rome-bad/*")
+	if len(bad) == 0 {
+		t.Fatal("no malformed fixtures")
+	}
+	if _, err := runCmd("import", "rome", bad[0]); err == nil || !strings.Contains(err.Error(), ".csv") {
+		t.Fatalf("malformed release %s: %v, want an error naming the file", bad[0], err)
+	}
+	out, err = runCmd("import", "communes", "../../internal/place/testdata/reduced.csv")
+	if err != nil || !strings.Contains(out, "communes") {
+		t.Fatalf("communes import: %v\n%s", err, out)
+	}
+	// The commands start on the imported references.
+	var logs, errb bytes.Buffer
+	admin := []string{"create-admin", "-email", "a@passerelle.test", "-name", "A"}
+	if err := runWithInput(context.Background(), admin, getenv, strings.NewReader("une phrase de passe solide\n"), &logs, &errb); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"taxonomy: imported ROME release", "communes: imported directory"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("after the imports, start-up does not say %q", want)
+		}
+	}
+	if _, err := runCmd("import", "nothing", "x"); err == nil {
+		t.Fatal("import of an unknown kind succeeded")
 	}
 }

@@ -25,7 +25,9 @@ import (
 	"passerelle/internal/offer"
 	"passerelle/internal/offer/offerdb"
 	"passerelle/internal/place"
+	"passerelle/internal/place/placedb"
 	"passerelle/internal/skill"
+	"passerelle/internal/skill/skilldb"
 	"passerelle/internal/store"
 	"passerelle/web"
 )
@@ -37,11 +39,14 @@ func schema() []store.Migration {
 		store.Migration{ID: 2, Name: "account indexes", Up: accountdb.EnsureIndexes},
 		store.Migration{ID: 3, Name: "profile indexes", Up: candidatedb.EnsureIndexes},
 		store.Migration{ID: 4, Name: "offer and company indexes", Up: offerdb.EnsureIndexes},
+		store.Migration{ID: 5, Name: "ROME release indexes", Up: skilldb.EnsureIndexes},
+		store.Migration{ID: 6, Name: "communes indexes", Up: placedb.EnsureIndexes},
 	)
 }
 
 // application is everything wired together, shared by the commands.
 type application struct {
+	log      *slog.Logger
 	store    *store.Store
 	catalog  *i18n.Catalog
 	accounts *account.Service
@@ -57,7 +62,7 @@ type application struct {
 // token minted for anything else with the same key is refused.
 const accessTokenAudience = "passerelle-api"
 
-func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*application, error) {
+func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store) (*application, error) {
 	catalog, err := i18n.Load(web.FS, "i18n")
 	if err != nil {
 		return nil, err
@@ -90,8 +95,12 @@ func wire(cfg config.Config, log *slog.Logger, st *store.Store) (*application, e
 		Messages: catalog,
 		Logger:   log,
 	})
-	tax, places := skill.Builtin(), place.Builtin()
-	app := &application{store: st, catalog: catalog, accounts: accounts, tokens: tokens, csrfKey: csrfKey, taxonomy: tax, places: places}
+	app := &application{log: log, store: st, catalog: catalog, accounts: accounts, tokens: tokens, csrfKey: csrfKey}
+	tax, places, err := loadReferences(ctx, app)
+	if err != nil {
+		return nil, err
+	}
+	app.taxonomy, app.places = tax, places
 	app.profiles = candidate.NewService(candidatedb.New(st), tax, places, time.Now)
 	app.offers = offer.NewService(offerdb.New(st), tax, places, time.Now, offer.WithLogger(log))
 	return app, nil

@@ -53,7 +53,6 @@ type testEnv struct {
 	mail     *mailbox
 	spec     *apiSpec
 	cfg      config.Config
-	now      func() time.Time
 }
 
 type mailbox struct {
