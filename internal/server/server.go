@@ -40,6 +40,7 @@ type Deps struct {
 	Offers   Offers
 	Taxonomy Taxonomy
 	Places   Places
+	Matches  Matches
 	// CSRFKey signs the forms' anti-forgery tokens (at least 32 bytes).
 	CSRFKey []byte
 }
@@ -58,6 +59,7 @@ type Server struct {
 	offers     Offers
 	taxonomy   Taxonomy
 	places     Places
+	matches    Matches
 	csrfKey    []byte
 	assets     fs.FS
 	openapiDoc []byte
@@ -78,7 +80,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{cfg: d.Config, log: d.Log, store: d.Store, catalog: cat, pages: pages,
 		accounts: d.Accounts, tokens: d.Tokens, csrfKey: d.CSRFKey, assets: d.Assets,
-		profiles: d.Profiles, offers: d.Offers, taxonomy: d.Taxonomy, places: d.Places}
+		profiles: d.Profiles, offers: d.Offers, taxonomy: d.Taxonomy, places: d.Places, matches: d.Matches}
 	if s.openapiDoc, err = OpenAPI(d.Assets); err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
@@ -122,6 +124,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountTaxonomyAPI(api)
 	s.mountProfileAPI(api)
 	s.mountOfferAPI(api)
+	s.mountMatchAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
@@ -129,6 +132,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountAccountPages(s.app)
 	s.mountProfilePages(s.app)
 	s.mountOfferPages(s.app)
+	s.mountMatchPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })
