@@ -18,6 +18,7 @@ type candScratch struct {
 	// offers direction
 	cand    candPrep
 	occMark []bool
+	cellIn  []uint8
 	ocands  []scanCand
 }
 
@@ -55,17 +56,19 @@ func (q *Query) minNorm() uint32 {
 // return ErrOfferClosed; drafts can be previewed. Results carry their
 // explanation.
 //
-// Only profiles in a posting list of the offer (a skill, a related skill, an
-// occupation the skill is core to, an occupation bridging to the offer's) can
-// score above zero, and the lists are walked with WAND: a profile is scored
-// only when the upper bounds of the lists it appears in can beat the current
-// K-th score, and far geographic blocks are skipped for on-site jobs.
+// Only profiles holding a skill of the offer, a related skill, a training
+// in one, or a former occupation it is core to (or bridging to the offer's)
+// can score above zero. The index keeps, per skill code and per occupation,
+// the set of such profiles as a compressed bitmap, and scans them 64 at a
+// time with an upper bound of their score, so that only a few hundred to a
+// few thousand profiles are scored exactly; see scan.go. Far geographic
+// blocks are skipped for on-site and hybrid jobs.
 func (ix *Index) CandidatesForOffer(ctx context.Context, offerID string, q Query) (Page, error) {
 	return ix.candidates(ctx, offerID, q, false)
 }
 
 // BruteForceCandidates answers like CandidatesForOffer by scoring every
-// profile, without posting lists or pruning: the baseline the index is
+// profile, without the sets or pruning: the baseline the index is
 // measured and checked against.
 func (ix *Index) BruteForceCandidates(ctx context.Context, offerID string, q Query) (Page, error) {
 	return ix.candidates(ctx, offerID, q, true)
@@ -164,4 +167,3 @@ func (st *state) scanCandidates(ctx context.Context, sc *candScratch, q *Query) 
 func (sc *candScratch) threshold(minNorm uint32) uint64 {
 	return minRawFor(max(minNorm, sc.top.floor()), sc.prep.total)
 }
-

@@ -266,10 +266,10 @@ func termWord(code uint32, min int, mustHave, learnable bool) uint32 {
 	return w
 }
 
-func termCode(w uint32) uint32      { return w >> 8 }
-func termMin(w uint32) uint32       { return w&3 + 1 }
-func termMustHave(w uint32) bool    { return w&(1<<2) != 0 }
-func termLearnable(w uint32) bool   { return w&(1<<3) != 0 }
+func termCode(w uint32) uint32        { return w >> 8 }
+func termMin(w uint32) uint32         { return w&3 + 1 }
+func termMustHave(w uint32) bool      { return w&(1<<2) != 0 }
+func termLearnable(w uint32) bool     { return w&(1<<3) != 0 }
 func termFlags(w uint32) (bool, bool) { return termMustHave(w), termLearnable(w) }
 
 func validateOffer(o *Offer) error {

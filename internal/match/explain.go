@@ -58,7 +58,7 @@ func (s Source) String() string {
 // the two documents; nothing is inferred that they do not state.
 type Explanation struct {
 	// Skills lists the offer's skills, in the offer's order.
-	Skills                   []SkillMatch
+	Skills                    []SkillMatch
 	Matched, Partial, Missing int
 	// Bridge is the candidate's former occupation (ROME code) from which a
 	// ROME mobility link leads to OfferROME; empty if none. It earned the

@@ -25,8 +25,7 @@ func oid(n int) string { return id('b', n) }
 var (
 	nantes    = match.Place{Commune: "Nantes", Lat: 47.2184, Lon: -1.5536}
 	saintNaz  = match.Place{Commune: "Saint-Nazaire", Lat: 47.2735, Lon: -2.2138} // ~50 km from Nantes
-	paris     = match.Place{Commune: "Paris", Lat: 48.8566, Lon: 2.3522}         // ~340 km from Nantes
-	reze      = match.Place{Commune: "Rezé", Lat: 47.1833, Lon: -1.55}
+	paris     = match.Place{Commune: "Paris", Lat: 48.8566, Lon: 2.3522}          // ~340 km from Nantes
 	marseille = match.Place{Commune: "Marseille", Lat: 43.2965, Lon: 5.3698}
 )
 
@@ -38,8 +37,8 @@ type fakeRelations struct {
 }
 
 func (f *fakeRelations) Related(code string) []match.Related { return f.related[code] }
-func (f *fakeRelations) CoreItems(rome string) []string       { return f.core[rome] }
-func (f *fakeRelations) Mobility(a, b string) bool            { return f.mobility[[2]string{a, b}] }
+func (f *fakeRelations) CoreItems(rome string) []string      { return f.core[rome] }
+func (f *fakeRelations) Mobility(a, b string) bool           { return f.mobility[[2]string{a, b}] }
 
 // taxonomy of the hand-built cases: an accountant (M1203) practises data
 // analysis of accounts (ogr:1001) and spreadsheets; ROME links accountants to

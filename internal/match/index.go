@@ -11,16 +11,18 @@ import (
 
 // Index holds every profile and offer in compact form and answers ranked
 // queries in both directions. It is safe for concurrent use: queries share a
-// read lock, writes take the write lock for a few microseconds (a posting
-// list insertion). A query holds the read lock for its whole duration, a few
-// milliseconds, which bounds how long a write waits.
+// read lock, writes take the write lock for a few microseconds. A query
+// holds the read lock for its whole duration, a few milliseconds, which
+// bounds how long a write waits (see BenchmarkQueriesWithWrites).
 //
-// Layout, per profile (about 180 bytes at a million profiles, see the
-// benchmarks): a 32-byte record (place as a unit vector, radius,
+// Layout, per profile (about 140 bytes of heap at a million profiles, see
+// BenchmarkBuild): a 32-byte record (place as a unit vector, radius,
 // availability, flags, contracts, arena offset), its 12-byte ID and 8-byte
 // revision, 8 bytes of ID hash table, its skills, former occupations and
-// trainings packed in 4-byte words in an arena, and one 4-byte posting per
-// distinct code it holds or trains in and per former occupation.
+// trainings packed in 4-byte words in an arena, one entry per distinct code
+// it holds or trains in and per former occupation in compressed bitmaps (2
+// bytes in a sparse chunk, a bit in a dense one), and a byte of filter
+// bitmaps. Internal ids are handed out by geographic cell, in blocks of 64.
 type Index struct {
 	fw         *fixedWeights
 	rel        Relations
@@ -297,6 +299,7 @@ func (ix *Index) Build(ctx context.Context, s Stream, progress func(Progress)) e
 		}
 	}
 
+	st.offers.seal()
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}

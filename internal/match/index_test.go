@@ -117,6 +117,59 @@ func TestIndexEqualsBruteForce(t *testing.T) {
 	}
 }
 
+// TestIndexEqualsBruteForceLarge checks a world large enough for bitmap
+// chunks and several chunks of ids; it is skipped in -short mode and under
+// the race detector, for time.
+func TestIndexEqualsBruteForceLarge(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("large world: not in -short mode or under the race detector")
+	}
+	ctx := context.Background()
+	w := synth.New(synth.Config{Seed: 21, Profiles: 150_000, Offers: 2000})
+	ix := mustBuild(t, w)
+	// Updates after the build land in new blocks past the renumbered ones.
+	for i := range 3000 {
+		p := w.Profile((i * 7919) % 150_000)
+		p.ID, p.Revision = synth.ProfileID(i*41%160_000), uint64(1<<32+i)
+		if err := ix.Upsert(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := rand.New(rand.NewPCG(21, 1))
+	for range 40 {
+		o := w.Offer(r.IntN(2000))
+		q := queryShapes[r.IntN(len(queryShapes))]
+		got, err := ix.CandidatesForOffer(ctx, o.ID, q)
+		if errors.Is(err, match.ErrOfferClosed) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		brute, err := ix.BruteForceCandidates(ctx, o.ID, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samePage(t, "large world, candidates for "+o.ID, got, brute, true)
+	}
+	for range 40 {
+		p := synth.ProfileID(r.IntN(150_000))
+		q := queryShapes[r.IntN(len(queryShapes))]
+		got, err := ix.OffersForCandidate(ctx, p, q)
+		if errors.Is(err, match.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		brute, err := ix.BruteForceOffers(ctx, p, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samePage(t, "large world, offers for "+p, got, brute, true)
+	}
+}
+
 // TestIndexConsistency applies random create, update and delete sequences,
 // then checks that the index answers what a recomputation from the
 // documents answers, and what an index built afresh from them answers.

@@ -31,6 +31,7 @@ type offerStore struct {
 }
 
 type offerCell struct {
+	key      cellKey
 	center   point
 	radiusKm float64
 	offers   [numContract][]uint32
@@ -53,7 +54,7 @@ func (s *offerStore) cellFor(k cellKey) uint32 {
 	}
 	c := uint32(len(s.cells))
 	center, r := cellGeometry(k)
-	s.cells = append(s.cells, offerCell{center: center, radiusKm: r})
+	s.cells = append(s.cells, offerCell{key: k, center: center, radiusKm: r})
 	s.cellIdx[k] = c
 	return c
 }
@@ -160,4 +161,61 @@ func (s *offerStore) maybeCompact() {
 		arena = append(arena, t...)
 	}
 	s.arena, s.garbage = arena, 0
+}
+
+// seal renumbers the offers after a build so that each list — remote
+// offers of a contract type, offers of a cell and contract type — holds
+// consecutive ids, and lays the records and skills out in that order: a
+// list of offers for a candidate then reads memory forward.
+func (s *offerStore) seal() {
+	type keyed struct {
+		key uint64
+		id  uint32
+	}
+	var order []keyed
+	for id := range s.recs {
+		r := &s.recs[id]
+		if !r.live() {
+			continue
+		}
+		var k uint64 = 3 << 60 // not listed: last
+		if r.status == OfferPublished {
+			k = uint64(contractIndex(r.contract)) << 56
+			if r.remote != PolicyRemote {
+				k |= 1<<60 | morton(s.cells[r.cell].key)
+			}
+		}
+		order = append(order, keyed{k, uint32(id)})
+	}
+	slices.SortStableFunc(order, func(a, b keyed) int {
+		switch {
+		case a.key < b.key:
+			return -1
+		case a.key > b.key:
+			return 1
+		}
+		return 0
+	})
+	n := len(order)
+	recs := make([]orec, n)
+	ids := make([]objectID, n)
+	revs := make([]uint64, n)
+	arena := make([]uint32, 0, len(s.arena)-s.garbage)
+	for i, o := range order {
+		r := s.recs[o.id]
+		t := s.arena[r.off : r.off+uint32(r.nTerms)]
+		r.off = uint32(len(arena))
+		arena = append(arena, t...)
+		recs[i], ids[i], revs[i] = r, s.ids[o.id], s.revs[o.id]
+	}
+	s.recs, s.ids, s.revs, s.arena, s.garbage, s.free = recs, ids, revs, arena, 0, nil
+	s.table = idTable{}
+	for i := range s.cells {
+		s.cells[i].offers = [numContract][]uint32{}
+	}
+	s.remote = [numContract][]uint32{}
+	for id := range s.recs {
+		s.table.insert(s.ids[id], uint32(id), s.ids)
+		s.link(uint32(id))
+	}
 }

@@ -84,11 +84,13 @@ func (st *state) prepareCandidate(c *candPrep, p *prec, w []uint32) {
 // appear. Visibility and consent do not apply: the list is the candidate's
 // own (or their adviser's), and who may read it is the caller's decision.
 //
-// The profile's evidence gives each code an exact credit by minimum level;
-// the offers' posting lists carry each skill's weight and level, so one pass
-// adds up every touched offer's score (an upper bound where an in-progress
-// training's dates matter), and offers are then scored exactly from the
-// highest bound down until the bound falls below the K-th score.
+// Only the offers the candidate can take are read: the lists of the
+// contract types they want, of remote offers if they accept remote work, and
+// of the geographic cells within their radius. The profile's evidence gives
+// each skill code an exact credit by minimum level, so an offer's bound is a
+// table read per skill (an upper bound only where an in-progress training's
+// dates matter); offers are then scored exactly from the highest bound down
+// until the bound falls below the K-th score.
 func (ix *Index) OffersForCandidate(ctx context.Context, profileID string, q Query) (Page, error) {
 	return ix.offersFor(ctx, profileID, q, false)
 }
@@ -211,6 +213,11 @@ func (st *state) rankOffers(ctx context.Context, sc *candScratch, p uint32, q *Q
 	if q.Contracts != 0 {
 		contracts &= q.Contracts
 	}
+	// Weights by the flag bits of a term word (must-have, learnable).
+	var weight [4]uint64
+	for f := range weight {
+		weight[f] = uint64(fw.termWeight(f&1 != 0, f&2 != 0))
+	}
 	sc.ocands = sc.ocands[:0]
 	consider := func(o uint32) {
 		rec := &ofs.recs[o]
@@ -218,10 +225,10 @@ func (st *state) rankOffers(ctx context.Context, sc *candScratch, p uint32, q *Q
 			return
 		}
 		var raw uint64
-		for _, tw := range ofs.terms(o) {
+		for _, tw := range ofs.arena[rec.off : rec.off+uint32(rec.nTerms)] {
 			c := termCode(tw)
 			if int(c) < len(tab) && tab[c].stamp == stamp {
-				raw += uint64(fw.termWeight(termFlags(tw))) * uint64(tab[c].credit[termMin(tw)-1])
+				raw += weight[tw>>2&3] * uint64(tab[c].credit[tw&3])
 			}
 		}
 		if raw > 0 && rec.occ < uint32(len(sc.occMark)) && sc.occMark[rec.occ] {
@@ -231,11 +238,19 @@ func (st *state) rankOffers(ctx context.Context, sc *candScratch, p uint32, q *Q
 			sc.ocands = append(sc.ocands, scanCand{ub: uint64(ub), id: o})
 		}
 	}
-	// Cells within the candidate's reach.
-	sc.cellOK = slices.Grow(sc.cellOK[:0], len(ofs.cells))[:len(ofs.cells)]
+	// Cells within the candidate's reach: 1 partly, 2 wholly.
+	sc.cellIn = slices.Grow(sc.cellIn[:0], len(ofs.cells))[:len(ofs.cells)]
 	for i := range ofs.cells {
 		c := &ofs.cells[i]
-		sc.cellOK[i] = !q.RemoteOnly && distanceKm(c.center, r.pt)-c.radiusKm <= float64(r.radius)
+		d := distanceKm(c.center, r.pt)
+		switch {
+		case q.RemoteOnly || d-c.radiusKm > float64(r.radius):
+			sc.cellIn[i] = 0
+		case d+c.radiusKm < float64(r.radius)-1:
+			sc.cellIn[i] = 2
+		default:
+			sc.cellIn[i] = 1
+		}
 	}
 	for i := range numContract {
 		if contracts&(1<<i) == 0 {
@@ -249,12 +264,16 @@ func (st *state) rankOffers(ctx context.Context, sc *candScratch, p uint32, q *Q
 				consider(o)
 			}
 		}
-		for ci := range ofs.cells {
-			if !sc.cellOK[ci] {
-				continue
-			}
-			for _, o := range ofs.cells[ci].offers[i] {
-				if within(r.pt, ofs.recs[o].pt, r.radius) {
+		for ci, in := range sc.cellIn {
+			switch in {
+			case 1:
+				for _, o := range ofs.cells[ci].offers[i] {
+					if within(r.pt, ofs.recs[o].pt, r.radius) {
+						consider(o)
+					}
+				}
+			case 2:
+				for _, o := range ofs.cells[ci].offers[i] {
 					consider(o)
 				}
 			}

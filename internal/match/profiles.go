@@ -100,9 +100,9 @@ func (s *profileStore) alloc(c uint32) uint32 {
 	return id
 }
 
-// growBy extends s by n zero elements, doubling its capacity when full: the
-// large slices of a store grow by halves of the heap at most, which keeps a
-// build's copying to about the final size.
+// growBy extends s by n zero elements, doubling its capacity when full:
+// append grows large slices by a quarter, which makes a build copy its
+// largest slices some four times over; doubling copies them once.
 func growBy[E any](s []E, n int) []E {
 	if len(s)+n > cap(s) {
 		t := make([]E, len(s), max(2*cap(s), len(s)+n))
@@ -110,6 +110,14 @@ func growBy[E any](s []E, n int) []E {
 		s = t
 	}
 	return s[:len(s)+n]
+}
+
+// appendDoubling appends like append, growing like growBy.
+func appendDoubling[E any](s []E, v ...E) []E {
+	n := len(s)
+	s = growBy(s, len(v))
+	copy(s[n:], v)
+	return s
 }
 
 func (s *profileStore) cellOfID(id uint32) uint32 { return s.blockCell[id>>blockShift] }
@@ -133,7 +141,7 @@ func (s *profileStore) ensureLists(nCodes, nOccs int) {
 
 func (s *profileStore) addCode(code, id uint32) {
 	if s.building {
-		s.buildPost[code] = append(s.buildPost[code], id)
+		s.buildPost[code] = appendDoubling(s.buildPost[code], id)
 		return
 	}
 	s.postings[code].add(id)
@@ -151,7 +159,7 @@ func (s *profileStore) removeCode(code, id uint32) {
 
 func (s *profileStore) addOcc(o, id uint32) {
 	if s.building {
-		s.buildOcc[o] = append(s.buildOcc[o], id)
+		s.buildOcc[o] = appendDoubling(s.buildOcc[o], id)
 		return
 	}
 	s.byOcc[o].add(id)
@@ -241,7 +249,7 @@ func (s *profileStore) put(e *encProfile, nCodes, nOccs int, scratch *[]uint32) 
 			s.addOcc(o, id)
 		}
 		e.rec.off = uint32(len(s.arena))
-		s.arena = append(s.arena, e.words...)
+		s.arena = appendDoubling(s.arena, e.words...)
 	} else {
 		// Update the sets by difference: most updates touch a skill or two.
 		old := s.codesOf(id, (*scratch)[:0])
@@ -256,10 +264,12 @@ func (s *profileStore) put(e *encProfile, nCodes, nOccs int, scratch *[]uint32) 
 		if len(e.words) <= oldLen {
 			e.rec.off = r.off
 			copy(s.arena[r.off:], e.words)
+			clear(s.arena[int(r.off)+len(e.words) : int(r.off)+oldLen])
 			s.garbage += oldLen - len(e.words)
 		} else {
+			clear(s.arena[r.off : int(r.off)+oldLen])
 			e.rec.off = uint32(len(s.arena))
-			s.arena = append(s.arena, e.words...)
+			s.arena = appendDoubling(s.arena, e.words...)
 			s.garbage += oldLen
 		}
 	}
@@ -283,7 +293,11 @@ func (s *profileStore) remove(oid objectID) bool {
 	for _, o := range s.occsOf(id, nil) {
 		s.removeOcc(o, id)
 	}
-	s.garbage += len(s.recs[id].words(s.arena))
+	// Erase the profile's data at once rather than at the next compaction:
+	// a deleted profile leaves nothing readable behind.
+	old := s.recs[id].words(s.arena)
+	clear(old)
+	s.garbage += len(old)
 	s.table.remove(oid, s.ids)
 	s.recs[id] = prec{}
 	s.setFilters(id, &s.recs[id])

@@ -19,9 +19,13 @@ import (
 // plus the bridge bonus if it is in the bridge mask. The scan keeps the
 // profiles whose bound reaches the threshold — the K-th best score so far —
 // computing the bounds of 64 profiles at once with a bit-sliced adder over
-// the losses (what each profile misses of the largest possible score), then
-// scores exactly, from the records, the survivors in decreasing order of
-// bound until the bound falls below the threshold.
+// the losses (what each profile misses of the largest possible score). The
+// survivors wait in a buffer; when it fills, and at the end, they are scored
+// exactly, from their records, in decreasing order of bound until the bound
+// falls below the threshold, which rises as they are scored. Only profiles
+// in the allowed geographic blocks (on-site and hybrid jobs) and passing the
+// filters kept as bitmaps (visibility to employers, contract type, on-site
+// only) are looked at.
 //
 // Why not WAND or MaxScore over posting lists: weak evidence is dense (the
 // skills related to a popular skill are popular), so list-based bounds are
@@ -254,6 +258,9 @@ func (st *state) scan(ctx context.Context, sc *candScratch, q *Query) error {
 	var capQ uint64
 	var qf, qw [MaxOfferSkills + 1]uint64
 	quantise := func() {
+		if th > ubMax {
+			return // nothing more can enter; the scan stops
+		}
 		budget := ubMax - th
 		unit := max(1, (budget+lossCap-1)/lossCap)
 		capQ = budget / unit
@@ -273,7 +280,6 @@ func (st *state) scan(ctx context.Context, sc *candScratch, q *Query) error {
 		ss.heads = make([]int32, scoreScale+1)
 	}
 	flush := func() error {
-		dbgCands += len(ss.cands)
 		for i := range ss.heads {
 			ss.heads[i] = -1
 		}
@@ -293,7 +299,6 @@ func (st *state) scan(ctx context.Context, sc *candScratch, q *Query) error {
 				return err
 			}
 			for i := ss.heads[b]; i >= 0; i = ss.next[i] {
-				dbgEvals++
 				st.evaluate(sc, ss.cands[i].id, q, minNorm)
 				ss.cands[i].ub = 0 // scored
 			}
@@ -342,7 +347,6 @@ func (st *state) scan(ctx context.Context, sc *candScratch, q *Query) error {
 				ss.k[t] = fillMask(ss.masks[(2*t+1)*chunkWords:(2*t+2)*chunkWords], ss.terms[t].weak, c, full, ss.words)
 			}
 		}
-		dbgWords += len(ss.words)
 		for _, w32 := range ss.words {
 			w := int(w32)
 			gw := (base >> 6) + w
@@ -496,5 +500,3 @@ func fillMask(dst []uint64, sets []*idset, c int, full bool, words []int32) []ui
 	}
 	return dst
 }
-
-var dbgCands, dbgWords, dbgEvals int

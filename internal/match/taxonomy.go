@@ -17,12 +17,6 @@ type symbols struct {
 
 func newSymbols() symbols { return symbols{ids: make(map[string]uint32)} }
 
-// lookup returns the id of s, if interned.
-func (s *symbols) lookup(name string) (uint32, bool) {
-	id, ok := s.ids[name]
-	return id, ok
-}
-
 // intern returns the id of s, interning it if new.
 func (s *symbols) intern(name string) (id uint32, isNew bool) {
 	if id, ok := s.ids[name]; ok {
@@ -53,93 +47,85 @@ type taxonomy struct {
 	codes symbols // skill codes
 	occs  symbols // ROME occupation codes
 
-	relOf  [][]edge // code → codes related to it (credit for it), strongest first
-	relRev [][]edge // code r → codes that r is related to
+	expanded []bool   // code → its relations were asked for
+	relOf    [][]edge // code → codes related to it (credit for it), strongest first
+	relRev   [][]edge // code r → expanded codes that r is related to
 
 	core       [][]uint32 // occupation → its core item codes
 	coreOf     [][]uint32 // code → occupations it is core to
 	bridgeTo   [][]uint32 // occupation B → occupations A with a mobility A→B
 	bridgeFrom [][]uint32 // occupation A → occupations B with a mobility A→B
-
-	pending []uint32 // codes interned but not yet expanded
 }
 
 func newTaxonomy(rel Relations, maxRelated int) *taxonomy {
 	return &taxonomy{rel: rel, maxRelated: maxRelated, codes: newSymbols(), occs: newSymbols()}
 }
 
-// code interns a skill code and, transitively, the codes related to it.
-func (t *taxonomy) code(name string) uint32 {
+// intern interns a code without asking for its relations.
+func (t *taxonomy) intern(name string) uint32 {
 	id, isNew := t.codes.intern(name)
-	if !isNew {
-		return id
-	}
-	t.relOf = append(t.relOf, nil)
-	t.relRev = append(t.relRev, nil)
-	t.coreOf = append(t.coreOf, nil)
-	t.pending = append(t.pending, id)
-	if len(t.pending) == 1 {
-		t.expand()
+	if isNew {
+		t.expanded = append(t.expanded, false)
+		t.relOf = append(t.relOf, nil)
+		t.relRev = append(t.relRev, nil)
+		t.coreOf = append(t.coreOf, nil)
 	}
 	return id
 }
 
-// expand asks the provider for the relations of pending codes. It runs as a
-// work list rather than a recursion: a relation graph can be deep.
-func (t *taxonomy) expand() {
-	for len(t.pending) > 0 {
-		id := t.pending[len(t.pending)-1]
-		t.pending = t.pending[:len(t.pending)-1]
-		if t.rel == nil {
+// code interns a skill code that a document uses, and asks for its
+// relations. The codes it is related to are interned, not expanded: a
+// code's relations matter only when an offer asks for it (credit for it from
+// related skills held), and every such code comes through here, so
+// relRev is complete for the codes that matter.
+func (t *taxonomy) code(name string) uint32 {
+	id := t.intern(name)
+	if t.expanded[id] {
+		return id
+	}
+	t.expanded[id] = true
+	if t.rel == nil {
+		return id
+	}
+	var rel []Related
+	for _, r := range t.rel.Related(name) {
+		if r.Code == name || r.Code == "" || !(r.Strength > 0) {
 			continue
 		}
-		name := t.codes.name(id)
-		var rel []Related
-		for _, r := range t.rel.Related(name) {
-			if r.Code == name || r.Code == "" || !(r.Strength > 0) {
-				continue
-			}
-			rel = append(rel, r)
-		}
-		// One relation per code, the strongest; then strongest first and by
-		// code, so that the cap keeps the same relations whatever order the
-		// provider returns them in.
-		slices.SortFunc(rel, func(a, b Related) int {
-			if c := cmp.Compare(a.Code, b.Code); c != 0 {
-				return c
-			}
-			return cmp.Compare(b.Strength, a.Strength)
-		})
-		rel = slices.CompactFunc(rel, func(a, b Related) bool { return a.Code == b.Code })
-		slices.SortFunc(rel, func(a, b Related) int {
-			if c := cmp.Compare(b.Strength, a.Strength); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.Code, b.Code)
-		})
-		if len(rel) > t.maxRelated {
-			rel = rel[:t.maxRelated]
-		}
-		edges := make([]edge, 0, len(rel))
-		for _, r := range rel {
-			s := uint32(math.Round(min(r.Strength, 1) * creditScale))
-			if s == 0 {
-				continue
-			}
-			rid, isNew := t.codes.intern(r.Code)
-			if isNew {
-				t.relOf = append(t.relOf, nil)
-				t.relRev = append(t.relRev, nil)
-				t.coreOf = append(t.coreOf, nil)
-				t.pending = append(t.pending, rid)
-			}
-			edges = append(edges, edge{code: rid, strength: s})
-		}
-		t.relOf[id] = edges
-		for _, e := range edges {
-			t.relRev[e.code] = append(t.relRev[e.code], edge{code: id, strength: e.strength})
-		}
+		rel = append(rel, r)
 	}
+	// One relation per code, the strongest; then strongest first and by
+	// code, so that the cap keeps the same relations whatever order the
+	// provider returns them in.
+	slices.SortFunc(rel, func(a, b Related) int {
+		if c := cmp.Compare(a.Code, b.Code); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Strength, a.Strength)
+	})
+	rel = slices.CompactFunc(rel, func(a, b Related) bool { return a.Code == b.Code })
+	slices.SortFunc(rel, func(a, b Related) int {
+		if c := cmp.Compare(b.Strength, a.Strength); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Code, b.Code)
+	})
+	if len(rel) > t.maxRelated {
+		rel = rel[:t.maxRelated]
+	}
+	edges := make([]edge, 0, len(rel))
+	for _, r := range rel {
+		s := uint32(math.Round(min(r.Strength, 1) * creditScale))
+		if s == 0 {
+			continue
+		}
+		edges = append(edges, edge{code: t.intern(r.Code), strength: s})
+	}
+	t.relOf[id] = edges
+	for _, e := range edges {
+		t.relRev[e.code] = append(t.relRev[e.code], edge{code: id, strength: e.strength})
+	}
+	return id
 }
 
 // occupation interns a ROME occupation code, its core items and its mobility
@@ -160,7 +146,7 @@ func (t *taxonomy) occupation(name string) uint32 {
 		if c == "" {
 			continue
 		}
-		items = append(items, t.code(c))
+		items = append(items, t.intern(c))
 	}
 	slices.Sort(items)
 	items = slices.Compact(items)
@@ -180,9 +166,4 @@ func (t *taxonomy) occupation(name string) uint32 {
 		}
 	}
 	return id
-}
-
-// bridged reports whether a mobility link leads from occupation a to b.
-func (t *taxonomy) bridged(a, b uint32) bool {
-	return slices.Contains(t.bridgeFrom[a], b)
 }

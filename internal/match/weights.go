@@ -7,9 +7,11 @@ import (
 
 // Weights holds every number that shapes a score or a hard filter, so that the
 // ranking policy reads in one place and can be tuned (and reviewed) as a
-// whole. Rates are fractions of a skill's weight; the score of a pair is the
-// weighted share of the offer's skills the candidate covers, plus a bonus for
-// a recognised career bridge, scaled to 0–100 and capped at 100.
+// whole. Rates are fractions of a skill's weight. Each offer skill earns the
+// best credit among the candidate's evidence for it (held, trained, related,
+// former occupation), never a sum; the score of a pair is the weighted share
+// of the offer's skills so earned, plus a bonus for a recognised career
+// bridge, scaled to 0–100 and capped at 100.
 //
 // Scores are computed in fixed point (see fixedWeights) so that every path —
 // index, brute force, both directions — gives bit-identical numbers.
@@ -35,8 +37,8 @@ type Weights struct {
 	Evidence [numEvidence]float64
 
 	// TrainingCompleted is the credit for a skill taught by a completed
-	// training the candidate holds no level for: the course is done, the level
-	// is unknown, so less than a declared skill.
+	// training, whatever its end date (the course is done): the level is
+	// unknown, so less than a declared skill.
 	TrainingCompleted float64
 	// TrainingInProgress is the credit for a skill taught by a training still
 	// running that ends on or before the offer's start date: the candidate will

@@ -3,10 +3,10 @@ package synth
 // city is a French city centre, with a weight for how many candidates live
 // around it and one for how many digital jobs it offers.
 type city struct {
-	name       string
-	lat, lon   float64
-	people     float64
-	jobs       float64
+	name     string
+	lat, lon float64
+	people   float64
+	jobs     float64
 }
 
 // cities are the 50 largest urban areas of metropolitan France and two

@@ -34,8 +34,9 @@ type Config struct {
 
 // World is a synthetic world. Its methods are safe for concurrent use.
 type World struct {
-	cfg Config
-	tax *Taxonomy
+	cfg   Config
+	tax   *Taxonomy
+	codes []string // the vocabulary, tags first
 
 	digital, former []string // occupations: targets of retraining, previous jobs
 	pools           map[string]*pool
@@ -129,6 +130,7 @@ func New(cfg Config) *World {
 		weights = append(weights, 0.6/math.Pow(float64(i)+8, 1.05))
 	}
 	w.global = newSampler(weights)
+	w.codes = codes
 	w.digital, w.former = digitalROME, formerROME
 	w.digitalPick = newSampler(zipf(len(w.digital), 0.9))
 	w.formerPick = newSampler(zipf(len(w.former), 0.8))
@@ -308,18 +310,7 @@ func (w *World) skill(r *rand.Rand, occ string, typical float64) string {
 		p := w.pools[occ]
 		return p.codes[p.pick.pick(r)]
 	}
-	i := w.global.pick(r)
-	if i < numTags {
-		return tagName(i)
-	}
-	return fmt.Sprintf("ogr:%d", 100000+(i-numTags)*37)
-}
-
-func tagName(i int) string {
-	if i < len(namedTags) {
-		return "tag:" + namedTags[i]
-	}
-	return fmt.Sprintf("tag:t%03d", i)
+	return w.codes[w.global.pick(r)]
 }
 
 func weighted[T any](r *rand.Rand, vals []T, weights []float64) T {
@@ -355,13 +346,12 @@ func (w *World) Profile(i int) match.Profile {
 		Revision:   uint64(i) + 1,
 	}
 	n := 3 + r.IntN(13)
-	seen := map[string]bool{}
+	p.Skills = make([]match.HeldSkill, 0, n)
 	for len(p.Skills) < n {
 		c := w.skill(r, target, 0.65)
-		if seen[c] {
+		if slices.ContainsFunc(p.Skills, func(s match.HeldSkill) bool { return s.Code == c }) {
 			continue
 		}
-		seen[c] = true
 		p.Skills = append(p.Skills, match.HeldSkill{
 			Code:     c,
 			Level:    weighted(r, []int{1, 2, 3, 4}, []float64{20, 35, 30, 15}),
@@ -429,13 +419,12 @@ func (w *World) Offer(i int) match.Offer {
 		o.Start = w.day(r.IntN(120))
 	}
 	n := 4 + r.IntN(7)
-	seen := map[string]bool{}
+	o.Skills = make([]match.OfferSkill, 0, n)
 	for len(o.Skills) < n {
 		c := w.skill(r, occ, 0.85)
-		if seen[c] {
+		if slices.ContainsFunc(o.Skills, func(s match.OfferSkill) bool { return s.Code == c }) {
 			continue
 		}
-		seen[c] = true
 		must := r.Float64() < 0.5
 		learn := r.Float64() < 0.3
 		if must {
