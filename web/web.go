@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds templates/, static/, i18n/ and the OpenAPI document in parts (openapi/).
 //
-//go:embed templates static i18n openapi
+//go:embed all:templates static i18n openapi
 var FS embed.FS

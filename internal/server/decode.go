@@ -72,7 +72,7 @@ func jsonError(err error) error {
 	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return passerelle.Invalid(passerelle.FieldError{Field: "", Key: "validation.json_syntax"})
 	case errors.As(err, &typ):
-		field := typ.Field
+		field := jsonPath(typ.Field)
 		if field == "" {
 			field = "(body)"
 		}
@@ -83,6 +83,24 @@ func jsonError(err error) error {
 	default:
 		return passerelle.Invalid(passerelle.FieldError{Field: "", Key: "validation.json_syntax"})
 	}
+}
+
+// jsonPath writes encoding/json's field path ("skills.0.level") the way the
+// rest of the API names fields ("skills[0].level").
+func jsonPath(p string) string {
+	parts := strings.Split(p, ".")
+	var b strings.Builder
+	for i, part := range parts {
+		if part != "" && strings.Trim(part, "0123456789") == "" {
+			b.WriteString("[" + part + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(part)
+	}
+	return b.String()
 }
 
 // validateStruct runs the validate tags of v and lists every failing field.
