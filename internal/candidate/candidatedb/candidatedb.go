@@ -319,3 +319,51 @@ func (s *Store) find(ctx context.Context, op string, filter, sort bson.D, limit 
 	}
 	return out, nil
 }
+
+// InsertProfiles writes new profiles in bulk, for loads that bypass the
+// service (the synthetic worlds of package demo): one reservation of
+// len(ps) revisions, then one unordered insertMany under one store
+// deadline, so callers send batches of about a thousand. The profiles are
+// written as given, without validation; their IDs must be set. Profiles
+// whose ID is already stored are left as they are and not counted, so that
+// an interrupted load can simply be run again. It returns how many profiles
+// it inserted.
+func (s *Store) InsertProfiles(ctx context.Context, ps []candidate.Profile) (int, error) {
+	if len(ps) == 0 {
+		return 0, nil
+	}
+	last, err := s.st.NextRevisions(ctx, int64(len(ps)))
+	if err != nil {
+		return 0, mapErr("insert profiles", err)
+	}
+	docs := make([]any, len(ps))
+	for i, p := range ps {
+		p.Revision = last - int64(len(ps)-1-i)
+		docs[i] = toDoc(p)
+	}
+	ctx, cancel := s.st.Deadline(ctx)
+	defer cancel()
+	_, err = s.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if dups, ok := onlyDuplicates(err); ok {
+		return len(ps) - dups, nil
+	}
+	if err != nil {
+		return 0, mapErr("insert profiles", err)
+	}
+	return len(ps), nil
+}
+
+// onlyDuplicates reports whether err is a bulk write error made only of
+// duplicate keys, and how many.
+func onlyDuplicates(err error) (int, bool) {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return 0, false
+	}
+	for _, we := range bwe.WriteErrors {
+		if !mongo.IsDuplicateKeyError(we.WriteError) {
+			return 0, false
+		}
+	}
+	return len(bwe.WriteErrors), true
+}

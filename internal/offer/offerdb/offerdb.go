@@ -442,3 +442,73 @@ func (s *Store) ChangedCompanies(ctx context.Context, since int64, limit int) ([
 	}
 	return out, nil
 }
+
+// InsertOffers writes new offers in bulk, for loads that bypass the service
+// (the synthetic worlds of package demo): one reservation of len(batch)
+// revisions, then one unordered insertMany under one store deadline, so
+// callers send batches of about a thousand. The offers are written as
+// given, without validation; their IDs must be set. Offers whose ID is
+// already stored are left as they are and not counted, so that an
+// interrupted load can be run again. It returns how many it inserted.
+func (s *Store) InsertOffers(ctx context.Context, batch []offer.Offer) (int, error) {
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	last, err := s.st.NextRevisions(ctx, int64(len(batch)))
+	if err != nil {
+		return 0, mapErr("offer", "insert offers", err)
+	}
+	docs := make([]any, len(batch))
+	for i, o := range batch {
+		o.Revision = last - int64(len(batch)-1-i)
+		d, err := toOfferDoc(o)
+		if err != nil {
+			return 0, fmt.Errorf("insert offers: %w", err)
+		}
+		docs[i] = d
+	}
+	return s.insertMany(ctx, s.offers, "offer", "insert offers", docs)
+}
+
+// InsertCompanies writes new company pages in bulk, like InsertOffers:
+// pages of organisations that already have one are left as they are and
+// not counted.
+func (s *Store) InsertCompanies(ctx context.Context, cs []offer.Company) (int, error) {
+	if len(cs) == 0 {
+		return 0, nil
+	}
+	last, err := s.st.NextRevisions(ctx, int64(len(cs)))
+	if err != nil {
+		return 0, mapErr("company", "insert companies", err)
+	}
+	docs := make([]any, len(cs))
+	for i, c := range cs {
+		c.Revision = last - int64(len(cs)-1-i)
+		docs[i] = toCompanyDoc(c)
+	}
+	return s.insertMany(ctx, s.companies, "company", "insert companies", docs)
+}
+
+// insertMany inserts docs unordered under one deadline and returns how many
+// were new, duplicates of stored IDs being skipped.
+func (s *Store) insertMany(ctx context.Context, coll *mongo.Collection, what, op string, docs []any) (int, error) {
+	ctx, cancel := s.st.Deadline(ctx)
+	defer cancel()
+	_, err := coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) > 0 {
+		dups := 0
+		for _, we := range bwe.WriteErrors {
+			if mongo.IsDuplicateKeyError(we.WriteError) {
+				dups++
+			}
+		}
+		if dups == len(bwe.WriteErrors) {
+			return len(docs) - dups, nil
+		}
+	}
+	if err != nil {
+		return 0, mapErr(what, op, err)
+	}
+	return len(docs), nil
+}
