@@ -150,7 +150,6 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 
-
 	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, mail: mb, spec: spec, cfg: cfg}
 }
 
