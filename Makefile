@@ -29,7 +29,7 @@ test-short: ## skip the slow tests
 
 e2e: ## browser tests in headless Chromium with axe-core (needs chromium and npm; .ci/run installs them)
 	cd scripts/e2e && npm ci --no-audit --no-fund --silent
-	$(GO) test -count=1 -tags e2e -timeout 15m ./internal/e2e/...
+	$(GO) test -count=1 -tags e2e -run '^TestBrowser' -timeout 20m ./cmd/passerelle/
 
 lint: ## go vet and staticcheck at a pinned version
 	$(GO) vet ./...
