@@ -13,7 +13,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 run: build ## serve http://localhost:8080 with the embedded store and the demo data
-	PASSERELLE_ADDR=$${PASSERELLE_ADDR:-$(ADDR)} ./$(BIN) serve
+	PASSERELLE_ADDR=$${PASSERELLE_ADDR:-$(ADDR)} PASSERELLE_SEED=$${PASSERELLE_SEED:-true} ./$(BIN) serve
 
 build: ## build bin/passerelle (with the embedded store)
 	$(GO) build -o $(BIN) ./cmd/passerelle

@@ -7,6 +7,8 @@
 //	passerelle create-admin -email E -name N   create an administrator (password on stdin)
 //	passerelle import rome DIR                 import a ROME 4.0 CSV release (France Travail)
 //	passerelle import communes FILE            import the postal-codes-with-coordinates file
+//	passerelle seed                            add the demo world of the Nantes area and print its logins
+//	passerelle generate -candidates N -offers M -seed S   write a large synthetic world
 //
 // Configuration comes from PASSERELLE_* environment variables (README.md).
 package main
@@ -51,6 +53,9 @@ commands:
              import (or update to) a ROME 4.0 CSV release; reports what changed
   import communes FILE
              import the communes with postal codes and coordinates (; or , form)
+  seed       add the demo world of the Nantes area (idempotent) and print its logins
+  generate -candidates N -offers M -seed S
+             write a reproducible synthetic world (benchmarks)
   help       show this help
 
 Configuration: PASSERELLE_* environment variables, see README.md.
@@ -72,12 +77,12 @@ func runWithInput(ctx context.Context, args []string, getenv func(string) string
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate", "healthcheck", "create-admin", "import":
+	case "serve", "migrate", "healthcheck", "create-admin", "import", "seed", "generate":
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
-	if len(args) > 0 && cmd != "create-admin" && cmd != "import" {
+	if len(args) > 0 && cmd != "create-admin" && cmd != "import" && cmd != "generate" {
 		return fmt.Errorf("%s takes no arguments, got %q", cmd, args)
 	}
 
@@ -125,11 +130,26 @@ func runWithInput(ctx context.Context, args []string, getenv func(string) string
 		return createAdmin(ctx, app, args, stdin, stdout)
 	case "import":
 		return importData(ctx, app, args, stdout)
+	case "seed":
+		return seed(ctx, app, stdout)
+	case "generate":
+		return generate(ctx, app, args, stdout)
+	}
+	if cfg.Seed {
+		if err := seed(ctx, app, stdout); err != nil {
+			return err
+		}
 	}
 	return serve(ctx, cfg, log, app)
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *application) error {
+	// The matching index is built before the first request, then kept
+	// current until shutdown.
+	if err := app.matches.Start(ctx); err != nil {
+		return err
+	}
+	defer app.matches.Close()
 	srv, err := server.New(server.Deps{
 		Config:   cfg,
 		Log:      log,
@@ -143,6 +163,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *applic
 		Offers:   app.offers,
 		Taxonomy: app.taxonomy,
 		Places:   app.places,
+		Matches:  app.matches,
 	})
 	if err != nil {
 		return err

@@ -126,3 +126,27 @@ func TestImportCommands(t *testing.T) {
 		t.Fatal("import of an unknown kind succeeded")
 	}
 }
+
+func TestSeedCommand(t *testing.T) {
+	env := map[string]string{"PASSERELLE_DATA_DIR": t.TempDir()}
+	getenv := func(k string) string { return env[k] }
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"seed"}, getenv, &out, &errb); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	if !strings.Contains(out.String(), "admin@passerelle.test") || !strings.Contains(out.String(), "passerelle-demo-2026") {
+		t.Fatalf("seed does not print the demo logins:\n%s", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"seed"}, getenv, &out, &errb); err != nil {
+		t.Fatalf("second seed: %v", err)
+	}
+	if !strings.Contains(out.String(), "already") {
+		t.Fatalf("second seed does not say the world is there:\n%s", out.String())
+	}
+	env["PASSERELLE_ENV"], env["PASSERELLE_JWT_KEY"] = "production", strings.Repeat("k", 40)
+	env["PASSERELLE_SEED"] = "true"
+	if err := run(context.Background(), []string{"migrate"}, getenv, &out, &errb); err == nil || !strings.Contains(err.Error(), "PASSERELLE_SEED") {
+		t.Fatalf("PASSERELLE_SEED in production: %v", err)
+	}
+}

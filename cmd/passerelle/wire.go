@@ -22,6 +22,7 @@ import (
 	"passerelle/internal/config"
 	"passerelle/internal/i18n"
 	"passerelle/internal/mail"
+	"passerelle/internal/matching"
 	"passerelle/internal/offer"
 	"passerelle/internal/offer/offerdb"
 	"passerelle/internal/place"
@@ -46,16 +47,18 @@ func schema() []store.Migration {
 
 // application is everything wired together, shared by the commands.
 type application struct {
-	log      *slog.Logger
-	store    *store.Store
-	catalog  *i18n.Catalog
-	accounts *account.Service
-	profiles *candidate.Service
-	offers   *offer.Service
-	taxonomy *skill.Taxonomy
-	places   *place.Directory
-	tokens   *auth.Tokens
-	csrfKey  []byte
+	log        *slog.Logger
+	production bool
+	store      *store.Store
+	catalog    *i18n.Catalog
+	accounts   *account.Service
+	profiles   *candidate.Service
+	offers     *offer.Service
+	taxonomy   *skill.Taxonomy
+	places     *place.Directory
+	tokens     *auth.Tokens
+	csrfKey    []byte
+	matches    *matching.Service // started by serve
 }
 
 // accessTokenAudience names the API as the audience of access tokens, so a
@@ -95,14 +98,25 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.St
 		Messages: catalog,
 		Logger:   log,
 	})
-	app := &application{log: log, store: st, catalog: catalog, accounts: accounts, tokens: tokens, csrfKey: csrfKey}
+	app := &application{log: log, production: cfg.Production(), store: st, catalog: catalog, accounts: accounts, tokens: tokens, csrfKey: csrfKey}
 	tax, places, err := loadReferences(ctx, app)
 	if err != nil {
 		return nil, err
 	}
 	app.taxonomy, app.places = tax, places
-	app.profiles = candidate.NewService(candidatedb.New(st), tax, places, time.Now)
-	app.offers = offer.NewService(offerdb.New(st), tax, places, time.Now, offer.WithLogger(log))
+	// The matching service reads through the candidate and offer services
+	// and hears of their writes at once through the hook.
+	hook := &matching.Hook{}
+	app.profiles = candidate.NewService(candidatedb.New(st), tax, places, time.Now, candidate.WithObserver(hook.Profile))
+	app.offers = offer.NewService(offerdb.New(st), tax, places, time.Now, offer.WithLogger(log), offer.WithObserver(hook.Offer))
+	pseudonymKey, err := auth.DeriveKey(master, "passerelle match pseudonyms")
+	if err != nil {
+		return nil, err
+	}
+	if app.matches, err = matching.New(matching.Config{Profiles: app.profiles, Offers: app.offers, Taxonomy: tax, Key: pseudonymKey, Log: log}); err != nil {
+		return nil, err
+	}
+	hook.Attach(app.matches)
 	return app, nil
 }
 

@@ -58,18 +58,47 @@ type Places interface {
 // Service holds the rules of candidate profiles: who reads and edits them,
 // what a valid profile is.
 type Service struct {
-	repo   Repository
-	tax    Taxonomy
-	places Places
-	now    func() time.Time
+	repo      Repository
+	tax       Taxonomy
+	places    Places
+	now       func() time.Time
+	observers []func(Profile)
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithObserver registers f to be told of every profile the Service writes,
+// as stored (with its new revision), right after the write succeeded: this
+// is how the matching index of the same process sees its own writes at once
+// instead of at its next poll. f runs on the writer's goroutine, so it must
+// be quick and must not call the Service back. Several observers may be
+// registered; they run in order.
+func WithObserver(f func(Profile)) Option {
+	return func(s *Service) {
+		if f != nil {
+			s.observers = append(s.observers, f)
+		}
+	}
 }
 
 // NewService returns a Service. now is the clock (time.Now in production).
-func NewService(repo Repository, tax Taxonomy, places Places, now func() time.Time) *Service {
+func NewService(repo Repository, tax Taxonomy, places Places, now func() time.Time, opts ...Option) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{repo: repo, tax: tax, places: places, now: now}
+	s := &Service{repo: repo, tax: tax, places: places, now: now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// written tells the observers about a profile just stored.
+func (s *Service) written(p Profile) {
+	for _, f := range s.observers {
+		f(p)
+	}
 }
 
 // clock returns the current time as stored: UTC, with the millisecond
@@ -176,6 +205,7 @@ func (s *Service) Mine(ctx context.Context, displayName string) (Profile, error)
 	if err != nil {
 		return Profile{}, fmt.Errorf("create my profile: %w", err)
 	}
+	s.written(created)
 	return created, nil
 }
 
@@ -214,6 +244,7 @@ func (s *Service) Update(ctx context.Context, candidateID string, in ProfileInpu
 	if err != nil {
 		return Profile{}, fmt.Errorf("update profile: %w", err)
 	}
+	s.written(out)
 	return out, nil
 }
 
@@ -283,6 +314,7 @@ func (s *Service) changeCaseload(ctx context.Context, candidateID string, change
 		if err != nil {
 			return Profile{}, fmt.Errorf("change caseload: %w", err)
 		}
+		s.written(out)
 		return out, nil
 	}
 	return Profile{}, stale()
@@ -342,8 +374,9 @@ func (s *Service) flagOne(ctx context.Context, p Profile, knownSkill func(skill.
 			return false, nil
 		}
 		q.UpdatedAt = s.clock()
-		_, err := s.repo.ReplaceProfile(ctx, q, p.Revision)
+		out, err := s.repo.ReplaceProfile(ctx, q, p.Revision)
 		if err == nil {
+			s.written(out)
 			return true, nil
 		}
 		if passerelle.ErrorCode(err) != passerelle.ECONFLICT {

@@ -51,6 +51,10 @@ type Config struct {
 	// DebugRoutes mounts /debug/panic and /debug/slow, used by the end-to-end
 	// test of recovery and graceful shutdown. Refused in production.
 	DebugRoutes bool
+
+	// Seed adds the demo world (idempotently) before serving; make run sets
+	// it. Refused in production.
+	Seed bool
 }
 
 // Production reports whether the process runs in production mode.
@@ -89,10 +93,14 @@ func Load(getenv func(string) string) (Config, error) {
 		JWTKey:          getenv("PASSERELLE_JWT_KEY"),
 		TrustedProxies:  p.prefixes("PASSERELLE_TRUSTED_PROXIES"),
 		DebugRoutes:     p.boolean("PASSERELLE_DEBUG_ROUTES", false),
+		Seed:            p.boolean("PASSERELLE_SEED", false),
 	}
 	if c.Production() {
 		if c.DebugRoutes {
 			p.fail("PASSERELLE_DEBUG_ROUTES", "must not be true in production")
+		}
+		if c.Seed {
+			p.fail("PASSERELLE_SEED", "must not be true in production: the demo world is for trying the product")
 		}
 		if len(c.JWTKey) < 32 {
 			p.fail("PASSERELLE_JWT_KEY", "is required in production: at least 32 random bytes (e.g. `openssl rand -base64 48`)")
@@ -122,7 +130,7 @@ func (c Config) Fields() []any {
 		"write_timeout", c.WriteTimeout.String(), "idle_timeout", c.IdleTimeout.String(),
 		"shutdown_timeout", c.ShutdownTimeout.String(),
 		"jwt_key", mask(c.JWTKey), "trusted_proxies", strings.Join(proxies, ","),
-		"debug_routes", c.DebugRoutes,
+		"debug_routes", c.DebugRoutes, "seed", c.Seed,
 	}
 }
 

@@ -90,6 +90,8 @@ type Service struct {
 	// settle is how long a write may take between taking its revision and
 	// becoming visible; see catalogue.sync.
 	settle time.Duration
+	// observers are told of every offer written (see WithObserver).
+	observers []func(Offer)
 }
 
 // Option configures a Service.
@@ -106,6 +108,29 @@ func WithRefresh(every time.Duration) Option {
 // WithLogger sets where failures to refresh the search catalogue are
 // logged; searches then go on with the data they have.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
+
+// WithObserver registers f to be told of every offer the Service writes, as
+// stored (with its new revision), right after the write succeeded: this is
+// how the matching index of the same process sees its own writes at once
+// instead of at its next poll. f runs on the writer's goroutine, so it must
+// be quick and must not call the Service back. Several observers may be
+// registered; they run in order. Company pages are not reported.
+func WithObserver(f func(Offer)) Option {
+	return func(s *Service) {
+		if f != nil {
+			s.observers = append(s.observers, f)
+		}
+	}
+}
+
+// written records an offer just stored in the search catalogue and tells
+// the observers.
+func (s *Service) written(o Offer) {
+	s.cat.apply(o)
+	for _, f := range s.observers {
+		f(o)
+	}
+}
 
 // NewService returns a Service. now is the clock (time.Now in production).
 func NewService(repo Repository, tax Taxonomy, places Places, now func() time.Time, opts ...Option) *Service {
@@ -187,7 +212,7 @@ func (s *Service) Create(ctx context.Context, in OfferInput) (Offer, error) {
 	if err != nil {
 		return Offer{}, fmt.Errorf("create offer: %w", err)
 	}
-	s.cat.apply(out)
+	s.written(out)
 	return out, nil
 }
 
@@ -259,7 +284,7 @@ func (s *Service) Update(ctx context.Context, id string, in OfferInput, expected
 	if err != nil {
 		return Offer{}, fmt.Errorf("update offer: %w", err)
 	}
-	s.cat.apply(out)
+	s.written(out)
 	return out, nil
 }
 
@@ -325,7 +350,7 @@ func (s *Service) transition(ctx context.Context, op, id string, change func(*Of
 		if err != nil {
 			return Offer{}, fmt.Errorf("%s: %w", op, err)
 		}
-		s.cat.apply(out)
+		s.written(out)
 		return out, nil
 	}
 	return Offer{}, passerelle.Errorf(passerelle.ECONFLICT, "error.offer.stale")
@@ -455,7 +480,7 @@ func (s *Service) flagOne(ctx context.Context, o Offer, knownSkill func(skill.Co
 		q.UpdatedAt = s.clock()
 		out, err := s.repo.ReplaceOffer(ctx, q, o.Revision)
 		if err == nil {
-			s.cat.apply(out)
+			s.written(out)
 			return true, nil
 		}
 		if passerelle.ErrorCode(err) != passerelle.ECONFLICT {

@@ -25,6 +25,7 @@ import (
 	"passerelle/internal/candidate/candidatedb"
 	"passerelle/internal/config"
 	"passerelle/internal/i18n"
+	"passerelle/internal/matching"
 	"passerelle/internal/offer"
 	"passerelle/internal/offer/offerdb"
 	"passerelle/internal/place"
@@ -149,6 +150,34 @@ func newEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	// ---- matching (match_api_test.go) ----------------------------------
+	// The matching service hears of the candidate and offer services'
+	// writes through observers, which the services take when they are
+	// built: both are built again here with them, then the server with the
+	// matching service. Keep this server's Deps in step with the one above.
+	hook := &matching.Hook{}
+	profiles = candidate.NewService(candidatedb.New(st), tax, places, time.Now, candidate.WithObserver(hook.Profile))
+	offers = offer.NewService(offerdb.New(st), tax, places, time.Now, offer.WithRefresh(0), offer.WithObserver(hook.Offer))
+	matches, err := matching.New(matching.Config{Profiles: profiles, Offers: offers, Taxonomy: tax,
+		Key: []byte("pseudonym-key-for-tests-0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook.Attach(matches)
+	matchCtx, stopMatches := context.WithCancel(ctx)
+	t.Cleanup(func() { stopMatches(); matches.Close() })
+	if err := matches.Start(matchCtx); err != nil {
+		t.Fatal(err)
+	}
+	if srv, err = server.New(server.Deps{
+		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
+		Accounts: accounts, Tokens: tokens, CSRFKey: []byte("csrf-key-for-tests-0123456789abcdef"),
+		Profiles: profiles, Offers: offers, Taxonomy: tax, Places: places, Matches: matches,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// ---- end of matching -----------------------------------------------
 
 	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, mail: mb, spec: spec, cfg: cfg}
 }
