@@ -197,9 +197,7 @@ func (w *world) randomProfile(r *rand.Rand, name string) candidate.ProfileInput 
 		} else {
 			t.Status, t.Start, t.End = candidate.TrainingCompleted, today.AddDate(-1, 0, 0), today.AddDate(0, -1-r.IntN(6), 0)
 		}
-		for _, c := range pickN(r, tags, 1+r.IntN(3)) {
-			t.Skills = append(t.Skills, c)
-		}
+		t.Skills = append(t.Skills, pickN(r, tags, 1+r.IntN(3))...)
 		in.Trainings = append(in.Trainings, t)
 	}
 	for _, f := range pickN(r, formers, r.IntN(3)) {

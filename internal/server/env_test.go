@@ -136,29 +136,12 @@ func newEnv(t *testing.T) *testEnv {
 	mb := &mailbox{}
 	accounts := account.NewService(accountdb.New(st), hasher, tokens, mb, account.Options{BaseURL: testIssuer, Messages: catalog})
 	tax, places := skill.Builtin(), place.Builtin()
-	profiles := candidate.NewService(candidatedb.New(st), tax, places, time.Now)
-	offers := offer.NewService(offerdb.New(st), tax, places, time.Now, offer.WithRefresh(0))
-	srv, err := server.New(server.Deps{
-		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
-		Accounts: accounts, Tokens: tokens, CSRFKey: []byte("csrf-key-for-tests-0123456789abcdef"),
-		Profiles: profiles, Offers: offers, Taxonomy: tax, Places: places,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := loadSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	// ---- matching (match_api_test.go) ----------------------------------
 	// The matching service hears of the candidate and offer services'
-	// writes through observers, which the services take when they are
-	// built: both are built again here with them, then the server with the
-	// matching service. Keep this server's Deps in step with the one above.
+	// writes through observers given when the services are built, as in
+	// cmd/passerelle's wiring.
 	hook := &matching.Hook{}
-	profiles = candidate.NewService(candidatedb.New(st), tax, places, time.Now, candidate.WithObserver(hook.Profile))
-	offers = offer.NewService(offerdb.New(st), tax, places, time.Now, offer.WithRefresh(0), offer.WithObserver(hook.Offer))
+	profiles := candidate.NewService(candidatedb.New(st), tax, places, time.Now, candidate.WithObserver(hook.Profile))
+	offers := offer.NewService(offerdb.New(st), tax, places, time.Now, offer.WithRefresh(0), offer.WithObserver(hook.Offer))
 	matches, err := matching.New(matching.Config{Profiles: profiles, Offers: offers, Taxonomy: tax,
 		Key: []byte("pseudonym-key-for-tests-0123456789abcdef")})
 	if err != nil {
@@ -170,14 +153,18 @@ func newEnv(t *testing.T) *testEnv {
 	if err := matches.Start(matchCtx); err != nil {
 		t.Fatal(err)
 	}
-	if srv, err = server.New(server.Deps{
+	srv, err := server.New(server.Deps{
 		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
 		Accounts: accounts, Tokens: tokens, CSRFKey: []byte("csrf-key-for-tests-0123456789abcdef"),
 		Profiles: profiles, Offers: offers, Taxonomy: tax, Places: places, Matches: matches,
-	}); err != nil {
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	// ---- end of matching -----------------------------------------------
+	spec, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, mail: mb, spec: spec, cfg: cfg}
 }
