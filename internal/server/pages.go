@@ -203,6 +203,7 @@ func (s *Server) newPage(c *fiber.Ctx, title string, data any) Page {
 		switch u.Role {
 		case auth.RoleCandidate:
 			nav("/profile", "nav.profile")
+			nav("/matches", "nav.matches")
 		case auth.RoleEmployer:
 			nav("/company/offers", "nav.my_offers")
 		}
