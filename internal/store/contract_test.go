@@ -189,6 +189,114 @@ func TestStoreContract(t *testing.T) {
 			t.Fatalf("delete = %+v, %v", res, err)
 		}
 	})
+	t.Run("claim with $or of $exists and dates, sorted, then conditional finish", func(t *testing.T) {
+		// The shapes of the e-mail outbox and the release lock: take one
+		// due or abandoned item atomically, then finish it only if the
+		// claim token still matches.
+		q := s.DB.Collection("contract_queue")
+		now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+		if _, err := q.InsertMany(ctx, []any{
+			bson.D{{Key: "_id", Value: "m1"}, {Key: "status", Value: "pending"}, {Key: "due", Value: now.Add(time.Minute)}},
+			bson.D{{Key: "_id", Value: "m2"}, {Key: "status", Value: "pending"}, {Key: "due", Value: now.Add(-time.Minute)}},
+			bson.D{{Key: "_id", Value: "m3"}, {Key: "status", Value: "sending"}, {Key: "leaseUntil", Value: now.Add(-time.Hour)}, {Key: "due", Value: now.Add(-2 * time.Hour)}},
+			bson.D{{Key: "_id", Value: "m4"}, {Key: "status", Value: "sent"}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		claimFilter := bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "status", Value: "pending"}, {Key: "due", Value: bson.D{{Key: "$lte", Value: now}}}},
+			bson.D{{Key: "status", Value: "sending"}, {Key: "leaseUntil", Value: bson.D{{Key: "$exists", Value: true}, {Key: "$lt", Value: now}}}},
+		}}}
+		claim := func(token string) string {
+			var d struct {
+				ID string `bson:"_id"`
+			}
+			err := q.FindOneAndUpdate(ctx, claimFilter,
+				bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "sending"}, {Key: "token", Value: token}, {Key: "leaseUntil", Value: now.Add(10 * time.Minute)}}}, {Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}},
+				options.FindOneAndUpdate().SetSort(bson.D{{Key: "due", Value: 1}}).SetReturnDocument(options.After)).Decode(&d)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				return ""
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d.ID
+		}
+		if got := claim("t1"); got != "m3" {
+			t.Fatalf("first claim = %q, want the abandoned m3 (oldest due)", got)
+		}
+		if got := claim("t2"); got != "m2" {
+			t.Fatalf("second claim = %q, want m2", got)
+		}
+		if got := claim("t3"); got != "" {
+			t.Fatalf("third claim = %q, want nothing due", got)
+		}
+		res, err := q.UpdateOne(ctx, bson.D{{Key: "_id", Value: "m2"}, {Key: "status", Value: "sending"}, {Key: "token", Value: "t1"}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "sent"}}}})
+		if err != nil || res.MatchedCount != 0 {
+			t.Fatalf("finish with another claim's token matched: %+v %v", res, err)
+		}
+		res, err = q.UpdateOne(ctx, bson.D{{Key: "_id", Value: "m2"}, {Key: "status", Value: "sending"}, {Key: "token", Value: "t2"}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "sent"}}}})
+		if err != nil || res.MatchedCount != 1 {
+			t.Fatalf("finish with the claim's token: %+v %v", res, err)
+		}
+		del, err := q.DeleteMany(ctx, bson.D{{Key: "status", Value: bson.D{{Key: "$ne", Value: "sent"}}}})
+		if err != nil || del.DeletedCount != 2 {
+			t.Fatalf("deleteMany $ne: %+v %v", del, err)
+		}
+	})
+	t.Run("conditional move appending to an embedded history", func(t *testing.T) {
+		// The shape of an application's status change.
+		a := s.DB.Collection("contract_apps")
+		if _, err := a.InsertOne(ctx, bson.D{{Key: "_id", Value: "c1:o1"}, {Key: "status", Value: "received"}, {Key: "revision", Value: int64(1)}, {Key: "history", Value: bson.A{}}}); err != nil {
+			t.Fatal(err)
+		}
+		move := func(from, to string, rev int64) bool {
+			var d bson.M
+			err := a.FindOneAndUpdate(ctx,
+				bson.D{{Key: "_id", Value: "c1:o1"}, {Key: "revision", Value: rev}, {Key: "status", Value: from}},
+				bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: to}, {Key: "revision", Value: rev + 1}}},
+					{Key: "$push", Value: bson.D{{Key: "history", Value: bson.D{{Key: "from", Value: from}, {Key: "to", Value: to}}}}}},
+				options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				return false
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return true
+		}
+		if !move("received", "in_review", 1) || move("received", "interview", 1) || !move("in_review", "interview", 2) {
+			t.Fatal("conditional moves did not behave")
+		}
+		var d struct {
+			Status  string   `bson:"status"`
+			History []bson.M `bson:"history"`
+		}
+		if err := a.FindOne(ctx, bson.D{{Key: "_id", Value: "c1:o1"}}).Decode(&d); err != nil || d.Status != "interview" || len(d.History) != 2 {
+			t.Fatalf("after moves: %+v %v", d, err)
+		}
+	})
+	t.Run("compound unique index and $in on an array of subdocuments", func(t *testing.T) {
+		u := s.DB.Collection("contract_invites")
+		if err := s.EnsureIndexes(ctx, "contract_invites", store.Index{Keys: bson.D{{Key: "orgId", Value: 1}, {Key: "email", Value: 1}}, Name: "org_email", Unique: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := u.InsertOne(ctx, bson.D{{Key: "orgId", Value: "o1"}, {Key: "email", Value: "a@x.fr"}, {Key: "skills", Value: bson.A{bson.D{{Key: "code", Value: "tag:go"}}, bson.D{{Key: "code", Value: "tag:sql"}}}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := u.InsertOne(ctx, bson.D{{Key: "orgId", Value: "o2"}, {Key: "email", Value: "a@x.fr"}}); err != nil {
+			t.Fatalf("same e-mail, other organisation: %v", err)
+		}
+		if _, err := u.InsertOne(ctx, bson.D{{Key: "orgId", Value: "o1"}, {Key: "email", Value: "a@x.fr"}}); !mongo.IsDuplicateKeyError(err) {
+			t.Fatalf("duplicate (orgId, email): %v", err)
+		}
+		n, err := u.CountDocuments(ctx, bson.D{{Key: "skills.code", Value: bson.D{{Key: "$in", Value: bson.A{"tag:sql", "tag:rust"}}}}})
+		if err != nil || n != 1 {
+			t.Fatalf("$in on skills.code: %d %v", n, err)
+		}
+	})
 	t.Run("aggregate $match $unwind $group $count", func(t *testing.T) {
 		cur, err := c.Aggregate(ctx, mongo.Pipeline{
 			{{Key: "$match", Value: bson.D{{Key: "org", Value: "o2"}}}},
