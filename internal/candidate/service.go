@@ -34,6 +34,12 @@ type Repository interface {
 	// ChangedProfiles returns at most limit profiles with a revision above
 	// since, by increasing revision.
 	ChangedProfiles(ctx context.Context, since int64, limit int) ([]Profile, error)
+	// StreamChangedProfiles calls fn with every profile with a revision
+	// above since, by increasing revision, read in one pass (one cursor)
+	// under one deadline that grows with what it may return. It stops at fn's
+	// first error and returns it, wrapped; EUNAVAILABLE when the store is
+	// unreachable or the deadline passes.
+	StreamChangedProfiles(ctx context.Context, since int64, fn func(Profile) error) error
 	// ScanProfiles returns at most limit profiles with an ID above afterID,
 	// by increasing ID: a resumable walk over every profile.
 	ScanProfiles(ctx context.Context, afterID string, limit int) ([]Profile, error)
@@ -330,6 +336,18 @@ func (s *Service) Changed(ctx context.Context, since int64, limit int) ([]Profil
 		return nil, fmt.Errorf("changed profiles: %w", err)
 	}
 	return ps, nil
+}
+
+// StreamChanged calls fn with every profile written after revision since,
+// by increasing revision, read in one pass: how the matching index is built
+// at start-up, where reading page by page with Changed would cost a scan of
+// the collection per page on the embedded store. It stops at fn's first
+// error and returns it, wrapped. It is a system operation, not for users.
+func (s *Service) StreamChanged(ctx context.Context, since int64, fn func(Profile) error) error {
+	if err := s.repo.StreamChangedProfiles(ctx, since, fn); err != nil {
+		return fmt.Errorf("stream changed profiles: %w", err)
+	}
+	return nil
 }
 
 // FlagMissing walks every profile after a taxonomy import and sets Missing

@@ -22,6 +22,10 @@ type Profiles interface {
 	// Changed returns at most limit profiles written after revision since,
 	// by increasing revision.
 	Changed(ctx context.Context, since int64, limit int) ([]candidate.Profile, error)
+	// StreamChanged calls fn with every profile written after revision
+	// since, by increasing revision, in one read; it stops at fn's first
+	// error and returns it, wrapped.
+	StreamChanged(ctx context.Context, since int64, fn func(candidate.Profile) error) error
 }
 
 // Offers is where the Service reads offers; *offer.Service implements it.
@@ -29,6 +33,10 @@ type Offers interface {
 	// Changed returns at most limit offers of any status written after
 	// revision since, by increasing revision.
 	Changed(ctx context.Context, since int64, limit int) ([]offer.Offer, error)
+	// StreamChanged calls fn with every offer of any status written after
+	// revision since, by increasing revision, in one read; it stops at fn's
+	// first error and returns it, wrapped.
+	StreamChanged(ctx context.Context, since int64, fn func(offer.Offer) error) error
 }
 
 // Defaults of Config.
@@ -53,8 +61,12 @@ const (
 	// (the revision, then the document); 30 s leaves room for clock skew. It
 	// is the offer search catalogue's window too.
 	DefaultSettle = 30 * time.Second
-	// pageSize is how many documents one read of the store returns, the most
-	// Changed allows.
+	// pageSize is how many documents one read of the store returns during a
+	// catch-up, the most Changed allows. The build does not page: it reads
+	// everything through StreamChanged, since on the embedded store every
+	// page is a scan and sort of the whole collection (a build page by page
+	// is quadratic, and one page at 10,000 profiles outlasts the store's
+	// per-call deadline).
 	pageSize = 1000
 	// minKeyLen is the shortest pseudonym key accepted (256 bits).
 	minKeyLen = 32
@@ -269,7 +281,8 @@ func (s *Service) Close() {
 	})
 }
 
-// build streams every profile and offer into a new index.
+// build streams every profile and offer into a new index, each collection
+// in one read (StreamChanged).
 func (s *Service) build(ctx context.Context) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
@@ -279,11 +292,11 @@ func (s *Service) build(ctx context.Context) error {
 	cp := cursor{settled: 0, settling: true}
 	co := cursor{settled: 0, settling: true}
 	stream := match.Stream{
-		Profiles: pages(ctx, s.profiles.Changed, &cp, horizon, func(p candidate.Profile) (match.Profile, int64, time.Time) {
+		Profiles: stream(ctx, s.profiles.StreamChanged, &cp, horizon, func(p candidate.Profile) (match.Profile, int64, time.Time) {
 			s.noteProfile(p)
 			return p.MatchProfile(), p.Revision, p.UpdatedAt
 		}),
-		Offers: pages(ctx, s.offers.Changed, &co, horizon, func(o offer.Offer) (match.Offer, int64, time.Time) {
+		Offers: stream(ctx, s.offers.StreamChanged, &co, horizon, func(o offer.Offer) (match.Offer, int64, time.Time) {
 			s.noteOffer(o)
 			return o.MatchOffer(), o.Revision, o.UpdatedAt
 		}),
@@ -417,30 +430,27 @@ func catchUp[T any](ctx context.Context, fetch func(context.Context, int64, int)
 	}
 }
 
-// pages streams every document from revision 0 for Build, converting each
-// with conv and moving c like catchUp. A read error ends the stream (Build
-// then fails with it).
-func pages[T, M any](ctx context.Context, fetch func(context.Context, int64, int) ([]T, error), c *cursor, horizon time.Time, conv func(T) (M, int64, time.Time)) iter.Seq2[M, error] {
+// errStopped ends a store read early when Build stops ranging over its
+// stream.
+var errStopped = errors.New("matching: stream stopped")
+
+// stream reads every document from revision 0 for Build in one read of the
+// store, converting each with conv and moving c like catchUp. A read error
+// ends the stream (Build then fails with it); so does Build stopping, which
+// ends the read.
+func stream[T, M any](ctx context.Context, read func(context.Context, int64, func(T) error) error, c *cursor, horizon time.Time, conv func(T) (M, int64, time.Time)) iter.Seq2[M, error] {
 	return func(yield func(M, error) bool) {
-		after := int64(0)
-		for {
-			page, err := fetch(ctx, after, pageSize)
-			if err != nil {
-				var zero M
-				yield(zero, err)
-				return
+		err := read(ctx, 0, func(d T) error {
+			m, rev, updated := conv(d)
+			c.advance(rev, updated, horizon)
+			if !yield(m, nil) {
+				return errStopped
 			}
-			for _, d := range page {
-				m, rev, updated := conv(d)
-				c.advance(rev, updated, horizon)
-				after = rev
-				if !yield(m, nil) {
-					return
-				}
-			}
-			if len(page) < pageSize {
-				return
-			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStopped) {
+			var zero M
+			yield(zero, err)
 		}
 	}
 }

@@ -2,6 +2,9 @@ package matching
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -17,9 +20,17 @@ import (
 // can become visible after a higher one, as on a real store where a writer
 // takes its revision, then writes.
 type fakeStore struct {
-	mu     sync.Mutex
-	landed []candidate.Profile
-	reads  int
+	mu      sync.Mutex
+	landed  []candidate.Profile
+	reads   int // calls of Changed
+	streams int // calls of StreamChanged
+	// sent counts the profiles StreamChanged gave fn; afterSend, when set,
+	// is called after each.
+	sent      int
+	afterSend func(sent int)
+	// ignoreCtx makes StreamChanged read on when ctx is done, as a store
+	// between two batches does: only fn's error stops it.
+	ignoreCtx bool
 }
 
 func (f *fakeStore) land(ps ...candidate.Profile) {
@@ -42,9 +53,39 @@ func (f *fakeStore) Changed(_ context.Context, since int64, limit int) ([]candid
 	return out[:min(limit, len(out))], nil
 }
 
+// StreamChanged serves what has landed like candidatedb's stream: in
+// revision order, looking at ctx before each profile.
+func (f *fakeStore) StreamChanged(ctx context.Context, since int64, fn func(candidate.Profile) error) error {
+	f.mu.Lock()
+	f.streams++
+	var out []candidate.Profile
+	for _, p := range f.landed {
+		if p.Revision > since {
+			out = append(out, p)
+		}
+	}
+	f.mu.Unlock()
+	slices.SortFunc(out, func(a, b candidate.Profile) int { return int(a.Revision - b.Revision) })
+	for _, p := range out {
+		if err := ctx.Err(); err != nil && !f.ignoreCtx {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return fmt.Errorf("stream profiles: %w", err)
+		}
+		f.sent++
+		if f.afterSend != nil {
+			f.afterSend(f.sent)
+		}
+	}
+	return nil
+}
+
 type noOffers struct{}
 
 func (noOffers) Changed(context.Context, int64, int) ([]offer.Offer, error) { return nil, nil }
+
+func (noOffers) StreamChanged(context.Context, int64, func(offer.Offer) error) error { return nil }
 
 type fakeClock struct {
 	mu sync.Mutex
@@ -110,8 +151,10 @@ func TestLateWriteIsNotMissed(t *testing.T) {
 	}
 }
 
-// TestBuildReadsPageByPage: more documents than one page, all indexed.
-func TestBuildReadsPageByPage(t *testing.T) {
+// TestBuildReadsOneStream: more documents than one page, all indexed
+// through one stream and no page; the first poll then pages from the
+// cursor the build left.
+func TestBuildReadsOneStream(t *testing.T) {
 	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	fs := &fakeStore{}
 	const n = 2*pageSize + 17
@@ -120,8 +163,60 @@ func TestBuildReadsPageByPage(t *testing.T) {
 	}
 	svc := mustService(t, Config{Profiles: fs, Offers: noOffers{}, Taxonomy: skill.Builtin(), Key: testKey, PollEvery: time.Hour})
 	mustStart(t, svc)
-	if np, _ := svc.ix.Len(); np != n || fs.reads != 3 || svc.cursorP != n {
-		t.Fatalf("%d profiles indexed in %d reads, cursor %d; want %d in 3, cursor %d", np, fs.reads, svc.cursorP, n, n)
+	if np, _ := svc.ix.Len(); np != n || fs.streams != 1 || fs.reads != 0 || svc.cursorP != n {
+		t.Fatalf("%d profiles indexed in %d streams and %d pages, cursor %d; want %d in 1 and 0, cursor %d",
+			np, fs.streams, fs.reads, svc.cursorP, n, n)
+	}
+	fs.land(profileAt(n, n+1, old))
+	if err := svc.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if np, _ := svc.ix.Len(); np != n+1 || fs.reads != 1 || svc.cursorP != n+1 {
+		t.Fatalf("after a poll: %d profiles in %d pages, cursor %d; want %d in 1, cursor %d", np, fs.reads, svc.cursorP, n+1, n+1)
+	}
+}
+
+// TestBuildStopsOnCancel: cancelling the build's context stops the store
+// read, whether the store notices first (between two documents) or Build
+// does (it looks at ctx every few thousand documents, then stops ranging,
+// which must end the read), and Start fails without marking the index
+// ready.
+func TestBuildStopsOnCancel(t *testing.T) {
+	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name      string
+		n         int
+		ignoreCtx bool
+		wantSent  int
+	}{
+		{name: "the store notices", n: 50, wantSent: 10},
+		{name: "build notices", n: 5000, ignoreCtx: true, wantSent: 4095}, // Build's check at the 4,096th stops it before fn returns
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := &fakeStore{ignoreCtx: tc.ignoreCtx}
+			for i := range tc.n {
+				fs.land(profileAt(i, int64(i+1), old))
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			fs.afterSend = func(sent int) {
+				if sent == 10 {
+					cancel()
+				}
+			}
+			svc := mustService(t, Config{Profiles: fs, Offers: noOffers{}, Taxonomy: skill.Builtin(), Key: testKey, PollEvery: time.Hour})
+			err := svc.Start(ctx)
+			defer svc.Close()
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Start: %v, want context.Canceled", err)
+			}
+			if fs.sent != tc.wantSent || fs.streams != 1 || svc.ready.Load() {
+				t.Fatalf("%d profiles sent in %d streams, ready %v; want %d in 1, not ready", fs.sent, fs.streams, svc.ready.Load(), tc.wantSent)
+			}
+			if np, _ := svc.ix.Len(); np != 0 {
+				t.Fatalf("%d profiles in the index after a cancelled build, want 0", np)
+			}
+		})
 	}
 }
 
@@ -165,3 +260,46 @@ func TestRelationsCacheTheTaxonomy(t *testing.T) {
 }
 
 func matchQuery() match.Query { return match.Query{K: 1} }
+
+// cancelAfter cancels the build's context once after profiles have
+// reached the index through the wrapped Profiles' stream.
+type cancelAfter struct {
+	Profiles
+	after  int
+	cancel context.CancelFunc
+	sent   int
+}
+
+func (c *cancelAfter) StreamChanged(ctx context.Context, since int64, fn func(candidate.Profile) error) error {
+	return c.Profiles.StreamChanged(ctx, since, func(p candidate.Profile) error {
+		if err := fn(p); err != nil {
+			return err
+		}
+		if c.sent++; c.sent == c.after {
+			c.cancel()
+		}
+		return nil
+	})
+}
+
+// TestBuildStopsOnCancelFromTheStore: the same on the store: the stream
+// stops at the next document once the context is cancelled.
+func TestBuildStopsOnCancelFromTheStore(t *testing.T) {
+	w := newWorld(t)
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := range 5 {
+		w.newCandidate(r, i, w.profiles)
+	}
+	if np, _ := w.fresh().ix.Len(); np != 5 {
+		t.Fatal("a build from the store does not hold the 5 profiles")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ps := &cancelAfter{Profiles: w.profiles, after: 2, cancel: cancel}
+	svc := mustService(t, Config{Profiles: ps, Offers: w.offers, Taxonomy: w.tax, Key: testKey, PollEvery: time.Hour})
+	err := svc.Start(ctx)
+	defer svc.Close()
+	if !errors.Is(err, context.Canceled) || ps.sent != 2 || svc.ready.Load() {
+		t.Fatalf("Start: %v after %d profiles, ready %v; want context.Canceled after 2, not ready", err, ps.sent, svc.ready.Load())
+	}
+}

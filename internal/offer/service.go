@@ -39,6 +39,12 @@ type Repository interface {
 	// ChangedOffers returns at most limit offers of any status with a
 	// revision above since, by increasing revision.
 	ChangedOffers(ctx context.Context, since int64, limit int) ([]Offer, error)
+	// StreamChangedOffers calls fn with every offer of any status with a
+	// revision above since, by increasing revision, read in one pass (one
+	// cursor) under one deadline that grows with what it may return. It stops
+	// at fn's first error and returns it, wrapped; EUNAVAILABLE when the
+	// store is unreachable or the deadline passes.
+	StreamChangedOffers(ctx context.Context, since int64, fn func(Offer) error) error
 	// PublishedOffers is ChangedOffers restricted to published offers: the
 	// first load of the search catalogue skips drafts and closed offers.
 	PublishedOffers(ctx context.Context, since int64, limit int) ([]Offer, error)
@@ -436,6 +442,18 @@ func (s *Service) Changed(ctx context.Context, since int64, limit int) ([]Offer,
 		return nil, fmt.Errorf("changed offers: %w", err)
 	}
 	return os, nil
+}
+
+// StreamChanged calls fn with every offer written after revision since, by
+// increasing revision, read in one pass: how the matching index is built at
+// start-up, where reading page by page with Changed would cost a scan of
+// the collection per page on the embedded store. It stops at fn's first
+// error and returns it, wrapped. A system operation, not for users.
+func (s *Service) StreamChanged(ctx context.Context, since int64, fn func(Offer) error) error {
+	if err := s.repo.StreamChangedOffers(ctx, since, fn); err != nil {
+		return fmt.Errorf("stream changed offers: %w", err)
+	}
+	return nil
 }
 
 // FlagMissing walks every offer after a taxonomy import and sets Missing on

@@ -31,13 +31,16 @@ const Collection = "profiles"
 type Store struct {
 	st   *store.Store
 	coll *mongo.Collection
+	// batch is how many documents a stream asks for per round trip
+	// (streamBatch; tests set fewer to cross batch boundaries).
+	batch int32
 }
 
 var _ candidate.Repository = (*Store)(nil)
 
 // New returns a Store on st's database.
 func New(st *store.Store) *Store {
-	return &Store{st: st, coll: st.DB.Collection(Collection)}
+	return &Store{st: st, coll: st.DB.Collection(Collection), batch: streamBatch}
 }
 
 // EnsureIndexes creates the collection's indexes; it is idempotent, for the
@@ -293,6 +296,45 @@ func (s *Store) ChangedProfiles(ctx context.Context, since int64, limit int) ([]
 		bson.D{{Key: "revision", Value: bson.D{{Key: "$gt", Value: since}}}},
 		bson.D{{Key: "revision", Value: 1}}, limit)
 }
+
+// StreamChangedProfiles implements candidate.Repository: one find sorted
+// by revision, read batch by batch through one cursor under one deadline
+// (see store.StreamDeadline). Paging with ChangedProfiles instead costs a full
+// collection scan and sort per page on the embedded store.
+func (s *Store) StreamChangedProfiles(ctx context.Context, since int64, fn func(candidate.Profile) error) error {
+	const op = "stream profiles"
+	ctx, cancel, err := s.st.StreamDeadline(ctx, since)
+	if err != nil {
+		return mapErr(op, err)
+	}
+	defer cancel()
+	cur, err := s.coll.Find(ctx, bson.D{{Key: "revision", Value: bson.D{{Key: "$gt", Value: since}}}},
+		options.Find().SetSort(bson.D{{Key: "revision", Value: 1}}).SetBatchSize(s.batch))
+	if err != nil {
+		return mapErr(op, err)
+	}
+	defer s.st.CloseCursor(ctx, cur)
+	for cur.Next(ctx) {
+		// Next serves a fetched batch without looking at ctx.
+		if err := ctx.Err(); err != nil {
+			return mapErr(op, err)
+		}
+		var d profileDoc
+		if err := cur.Decode(&d); err != nil {
+			return mapErr(op, err)
+		}
+		if err := fn(fromDoc(d)); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+	}
+	return mapErr(op, cur.Err())
+}
+
+const (
+	// streamBatch is how many documents a stream fetches per round trip,
+	// the most a page of Changed returns.
+	streamBatch = 1000
+)
 
 // ScanProfiles implements candidate.Repository.
 func (s *Store) ScanProfiles(ctx context.Context, afterID string, limit int) ([]candidate.Profile, error) {

@@ -35,13 +35,16 @@ type Store struct {
 	st        *store.Store
 	offers    *mongo.Collection
 	companies *mongo.Collection
+	// batch is how many documents a stream asks for per round trip
+	// (streamBatch; tests set fewer to cross batch boundaries).
+	batch int32
 }
 
 var _ offer.Repository = (*Store)(nil)
 
 // New returns a Store on st's database.
 func New(st *store.Store) *Store {
-	return &Store{st: st, offers: st.DB.Collection(Offers), companies: st.DB.Collection(Companies)}
+	return &Store{st: st, offers: st.DB.Collection(Offers), companies: st.DB.Collection(Companies), batch: streamBatch}
 }
 
 // EnsureIndexes creates the collections' indexes; it is idempotent, for the
@@ -327,6 +330,45 @@ func (s *Store) ChangedOffers(ctx context.Context, since int64, limit int) ([]of
 		bson.D{{Key: "revision", Value: bson.D{{Key: "$gt", Value: since}}}},
 		bson.D{{Key: "revision", Value: 1}}, limit)
 }
+
+// StreamChangedOffers implements offer.Repository: one find sorted by
+// revision, read batch by batch through one cursor under one deadline (see
+// streamDeadline). Paging with ChangedOffers instead costs a full
+// collection scan and sort per page on the embedded store.
+func (s *Store) StreamChangedOffers(ctx context.Context, since int64, fn func(offer.Offer) error) error {
+	const op = "stream offers"
+	ctx, cancel, err := s.st.StreamDeadline(ctx, since)
+	if err != nil {
+		return mapErr("offer", op, err)
+	}
+	defer cancel()
+	cur, err := s.offers.Find(ctx, bson.D{{Key: "revision", Value: bson.D{{Key: "$gt", Value: since}}}},
+		options.Find().SetSort(bson.D{{Key: "revision", Value: 1}}).SetBatchSize(s.batch))
+	if err != nil {
+		return mapErr("offer", op, err)
+	}
+	defer s.st.CloseCursor(ctx, cur)
+	for cur.Next(ctx) {
+		// Next serves a fetched batch without looking at ctx.
+		if err := ctx.Err(); err != nil {
+			return mapErr("offer", op, err)
+		}
+		var d offerDoc
+		if err := cur.Decode(&d); err != nil {
+			return mapErr("offer", op, err)
+		}
+		if err := fn(fromOfferDoc(d)); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+	}
+	return mapErr("offer", op, cur.Err())
+}
+
+const (
+	// streamBatch is how many documents a stream fetches per round trip,
+	// the most a page of Changed returns.
+	streamBatch = 1000
+)
 
 // PublishedOffers implements offer.Repository.
 func (s *Store) PublishedOffers(ctx context.Context, since int64, limit int) ([]offer.Offer, error) {
