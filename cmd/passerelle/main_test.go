@@ -150,3 +150,12 @@ func TestSeedCommand(t *testing.T) {
 		t.Fatalf("PASSERELLE_SEED in production: %v", err)
 	}
 }
+
+func TestTrustedProxiesConfig(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := map[string]string{"PASSERELLE_TRUSTED_PROXIES": "10.1.2.3/8"}
+	err := run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "PASSERELLE_TRUSTED_PROXIES") {
+		t.Fatalf("a prefix with host bits set: %v", err)
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"passerelle/internal/auth"
 )
 
 // Environments the server knows. Production refuses development conveniences
@@ -303,31 +305,10 @@ func (p *parser) boolean(name string, def bool) bool {
 }
 
 func (p *parser) prefixes(name string) []netip.Prefix {
-	v := strings.TrimSpace(p.getenv(name))
-	if v == "" {
+	out, err := auth.ParseTrustedProxies(p.getenv(name))
+	if err != nil {
+		p.fail(name, "is invalid (%v); expected IP addresses or CIDR prefixes separated by commas, e.g. 10.0.0.0/8,127.0.0.1", err)
 		return nil
-	}
-	var out []netip.Prefix
-	for _, s := range strings.Split(v, ",") {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			continue
-		}
-		if !strings.Contains(s, "/") {
-			a, err := netip.ParseAddr(s)
-			if err != nil {
-				p.fail(name, "holds %q; expected IP addresses or CIDR prefixes separated by commas", s)
-				continue
-			}
-			out = append(out, netip.PrefixFrom(a, a.BitLen()))
-			continue
-		}
-		pf, err := netip.ParsePrefix(s)
-		if err != nil {
-			p.fail(name, "holds %q; expected IP addresses or CIDR prefixes separated by commas", s)
-			continue
-		}
-		out = append(out, pf.Masked())
 	}
 	return out
 }
