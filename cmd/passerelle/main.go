@@ -151,19 +151,20 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *applic
 	}
 	defer app.matches.Close()
 	srv, err := server.New(server.Deps{
-		Config:   cfg,
-		Log:      log,
-		Store:    app.store,
-		Assets:   web.FS,
-		Catalog:  app.catalog,
-		Accounts: app.accounts,
-		Tokens:   app.tokens,
-		CSRFKey:  app.csrfKey,
-		Profiles: app.profiles,
-		Offers:   app.offers,
-		Taxonomy: app.taxonomy,
-		Places:   app.places,
-		Matches:  app.matches,
+		Config:       cfg,
+		Log:          log,
+		Store:        app.store,
+		Assets:       web.FS,
+		Catalog:      app.catalog,
+		Accounts:     app.accounts,
+		Tokens:       app.tokens,
+		CSRFKey:      app.csrfKey,
+		Profiles:     app.profiles,
+		Offers:       app.offers,
+		Taxonomy:     app.taxonomy,
+		Places:       app.places,
+		Matches:      app.matches,
+		Applications: app.applications,
 	})
 	if err != nil {
 		return err

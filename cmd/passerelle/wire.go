@@ -16,6 +16,8 @@ import (
 
 	"passerelle/internal/account"
 	"passerelle/internal/account/accountdb"
+	workflow "passerelle/internal/application"
+	"passerelle/internal/application/applicationdb"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
@@ -27,6 +29,7 @@ import (
 	"passerelle/internal/offer/offerdb"
 	"passerelle/internal/place"
 	"passerelle/internal/place/placedb"
+	"passerelle/internal/server"
 	"passerelle/internal/skill"
 	"passerelle/internal/skill/skilldb"
 	"passerelle/internal/store"
@@ -42,6 +45,7 @@ func schema() []store.Migration {
 		store.Migration{ID: 4, Name: "offer and company indexes", Up: offerdb.EnsureIndexes},
 		store.Migration{ID: 5, Name: "ROME release indexes", Up: skilldb.EnsureIndexes},
 		store.Migration{ID: 6, Name: "communes indexes", Up: placedb.EnsureIndexes},
+		store.Migration{ID: 7, Name: "application indexes", Up: applicationdb.EnsureIndexes},
 	)
 }
 
@@ -59,6 +63,9 @@ type application struct {
 	tokens     *auth.Tokens
 	csrfKey    []byte
 	matches    *matching.Service // started by serve
+	// applications reads offers and candidates with the caller's rights,
+	// and candidate names (shown to companies applied to) from the store.
+	applications server.ApplicationWorkflow
 }
 
 // accessTokenAudience names the API as the audience of access tokens, so a
@@ -117,6 +124,11 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.St
 		return nil, err
 	}
 	hook.Attach(app.matches)
+	app.applications = server.ApplicationWorkflow{
+		Service: workflow.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: app.offers},
+			server.ApplicationCandidates{Profiles: app.profiles}, time.Now, workflow.WithLogger(log)),
+		Profiles: candidatedb.New(st),
+	}
 	return app, nil
 }
 

@@ -20,6 +20,8 @@ import (
 
 	"passerelle/internal/account"
 	"passerelle/internal/account/accountdb"
+	"passerelle/internal/application"
+	"passerelle/internal/application/applicationdb"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
@@ -51,6 +53,7 @@ type testEnv struct {
 	accounts *account.Service
 	profiles *candidate.Service
 	offers   *offer.Service
+	apps     *application.Service
 	mail     *mailbox
 	spec     *apiSpec
 	cfg      config.Config
@@ -110,7 +113,7 @@ func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	st := storetest.MustOpen(t)
 	ctx := context.Background()
-	for _, ensure := range []func(context.Context, *store.Store) error{accountdb.EnsureIndexes, candidatedb.EnsureIndexes, offerdb.EnsureIndexes} {
+	for _, ensure := range []func(context.Context, *store.Store) error{accountdb.EnsureIndexes, candidatedb.EnsureIndexes, offerdb.EnsureIndexes, applicationdb.EnsureIndexes} {
 		if err := ensure(ctx, st); err != nil {
 			t.Fatal(err)
 		}
@@ -153,10 +156,13 @@ func newEnv(t *testing.T) *testEnv {
 	if err := matches.Start(matchCtx); err != nil {
 		t.Fatal(err)
 	}
+	applications := application.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: offers},
+		server.ApplicationCandidates{Profiles: profiles}, time.Now)
 	srv, err := server.New(server.Deps{
 		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
 		Accounts: accounts, Tokens: tokens, CSRFKey: []byte("csrf-key-for-tests-0123456789abcdef"),
 		Profiles: profiles, Offers: offers, Taxonomy: tax, Places: places, Matches: matches,
+		Applications: server.ApplicationWorkflow{Service: applications, Profiles: candidatedb.New(st)},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +172,7 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 
-	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, mail: mb, spec: spec, cfg: cfg}
+	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, mail: mb, spec: spec, cfg: cfg}
 }
 
 // response is what a test request got back.

@@ -41,28 +41,31 @@ type Deps struct {
 	Taxonomy Taxonomy
 	Places   Places
 	Matches  Matches
+	// Applications runs the application workflow.
+	Applications Applications
 	// CSRFKey signs the forms' anti-forgery tokens (at least 32 bytes).
 	CSRFKey []byte
 }
 
 // Server is the HTTP application.
 type Server struct {
-	app        *fiber.App
-	cfg        config.Config
-	log        *slog.Logger
-	store      Pinger
-	catalog    *i18n.Catalog
-	pages      map[string]*template.Template
-	accounts   Accounts
-	tokens     TokenParser
-	profiles   Profiles
-	offers     Offers
-	taxonomy   Taxonomy
-	places     Places
-	matches    Matches
-	csrfKey    []byte
-	assets     fs.FS
-	openapiDoc []byte
+	app          *fiber.App
+	cfg          config.Config
+	log          *slog.Logger
+	store        Pinger
+	catalog      *i18n.Catalog
+	pages        map[string]*template.Template
+	accounts     Accounts
+	tokens       TokenParser
+	profiles     Profiles
+	offers       Offers
+	taxonomy     Taxonomy
+	places       Places
+	matches      Matches
+	applications Applications
+	csrfKey      []byte
+	assets       fs.FS
+	openapiDoc   []byte
 }
 
 // New builds the Fiber app with every route and middleware.
@@ -80,7 +83,8 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{cfg: d.Config, log: d.Log, store: d.Store, catalog: cat, pages: pages,
 		accounts: d.Accounts, tokens: d.Tokens, csrfKey: d.CSRFKey, assets: d.Assets,
-		profiles: d.Profiles, offers: d.Offers, taxonomy: d.Taxonomy, places: d.Places, matches: d.Matches}
+		profiles: d.Profiles, offers: d.Offers, taxonomy: d.Taxonomy, places: d.Places, matches: d.Matches,
+		applications: d.Applications}
 	if s.openapiDoc, err = OpenAPI(d.Assets); err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
@@ -125,6 +129,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountProfileAPI(api)
 	s.mountOfferAPI(api)
 	s.mountMatchAPI(api)
+	s.mountApplicationAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
