@@ -165,6 +165,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *applic
 		Places:       app.places,
 		Matches:      app.matches,
 		Applications: app.applications,
+		Audit:        app.audit,
+		Orgs:         app.orgs,
 	})
 	if err != nil {
 		return err

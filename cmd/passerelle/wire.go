@@ -18,6 +18,8 @@ import (
 	"passerelle/internal/account/accountdb"
 	workflow "passerelle/internal/application"
 	"passerelle/internal/application/applicationdb"
+	"passerelle/internal/audit"
+	"passerelle/internal/audit/auditdb"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
@@ -46,6 +48,7 @@ func schema() []store.Migration {
 		store.Migration{ID: 5, Name: "ROME release indexes", Up: skilldb.EnsureIndexes},
 		store.Migration{ID: 6, Name: "communes indexes", Up: placedb.EnsureIndexes},
 		store.Migration{ID: 7, Name: "application indexes", Up: applicationdb.EnsureIndexes},
+		store.Migration{ID: 9, Name: "audit trail indexes", Up: auditdb.EnsureIndexes},
 	)
 }
 
@@ -66,6 +69,10 @@ type application struct {
 	// applications reads offers and candidates with the caller's rights,
 	// and candidate names (shown to companies applied to) from the store.
 	applications server.ApplicationWorkflow
+	// audit is the trail of who opened a candidate's data.
+	audit *audit.Log
+	// orgs names organisations in the trail a candidate reads.
+	orgs server.OrgDirectory
 }
 
 // accessTokenAudience names the API as the audience of access tokens, so a
@@ -129,6 +136,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.St
 			server.ApplicationCandidates{Profiles: app.profiles}, time.Now, workflow.WithLogger(log)),
 		Profiles: candidatedb.New(st),
 	}
+	app.audit, app.orgs = audit.New(auditdb.New(st), time.Now), accountdb.New(st)
 	return app, nil
 }
 

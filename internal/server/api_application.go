@@ -8,6 +8,7 @@ import (
 
 	"passerelle"
 	"passerelle/internal/application"
+	"passerelle/internal/audit"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/offer"
@@ -255,6 +256,9 @@ func (s *Server) apiOfferApplications(c *fiber.Ctx) error {
 	}
 	out := offerApplicationPageResponse{Items: make([]offerApplicationResponse, 0, len(page.Items)), Total: page.Total, Page: page.Number, PageSize: page.Size}
 	for _, a := range page.Items {
+		if err := s.recordAccess(c, a.CandidateID, audit.ReasonApplication); err != nil {
+			return err
+		}
 		item, err := s.toOfferApplication(ctx, a, langOf(c))
 		if err != nil {
 			return err

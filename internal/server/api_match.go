@@ -260,6 +260,9 @@ func (s *Server) apiOfferMatches(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.recordNamedMatches(c, page); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(toCandidateMatches(page))
 }
@@ -292,6 +295,9 @@ func (s *Server) apiCandidateMatches(c *fiber.Ctx) error {
 	}
 	page, err := m.ForCandidate(c.UserContext(), c.Params("id"), q)
 	if err != nil {
+		return err
+	}
+	if err := s.recordAccess(c, c.Params("id"), profileReason(userOf(c).Role)); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

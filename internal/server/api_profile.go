@@ -300,6 +300,9 @@ func (s *Server) apiProfile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.recordAccess(c, p.ID, profileReason(userOf(c).Role)); err != nil {
+		return err
+	}
 	return s.sendProfile(c, p)
 }
 

@@ -22,6 +22,8 @@ import (
 	"passerelle/internal/account/accountdb"
 	"passerelle/internal/application"
 	"passerelle/internal/application/applicationdb"
+	"passerelle/internal/audit"
+	"passerelle/internal/audit/auditdb"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
@@ -54,6 +56,7 @@ type testEnv struct {
 	profiles *candidate.Service
 	offers   *offer.Service
 	apps     *application.Service
+	audit    *audit.Log
 	mail     *mailbox
 	spec     *apiSpec
 	cfg      config.Config
@@ -113,7 +116,7 @@ func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	st := storetest.MustOpen(t)
 	ctx := context.Background()
-	for _, ensure := range []func(context.Context, *store.Store) error{accountdb.EnsureIndexes, candidatedb.EnsureIndexes, offerdb.EnsureIndexes, applicationdb.EnsureIndexes} {
+	for _, ensure := range []func(context.Context, *store.Store) error{accountdb.EnsureIndexes, candidatedb.EnsureIndexes, offerdb.EnsureIndexes, applicationdb.EnsureIndexes, auditdb.EnsureIndexes} {
 		if err := ensure(ctx, st); err != nil {
 			t.Fatal(err)
 		}
@@ -158,11 +161,13 @@ func newEnv(t *testing.T) *testEnv {
 	}
 	applications := application.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: offers},
 		server.ApplicationCandidates{Profiles: profiles}, time.Now)
+	auditLog := audit.New(auditdb.New(st), time.Now)
 	srv, err := server.New(server.Deps{
 		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
 		Accounts: accounts, Tokens: tokens, CSRFKey: []byte("csrf-key-for-tests-0123456789abcdef"),
 		Profiles: profiles, Offers: offers, Taxonomy: tax, Places: places, Matches: matches,
 		Applications: server.ApplicationWorkflow{Service: applications, Profiles: candidatedb.New(st)},
+		Audit:        auditLog, Orgs: accountdb.New(st),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +177,7 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 
-	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, mail: mb, spec: spec, cfg: cfg}
+	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, audit: auditLog, mail: mb, spec: spec, cfg: cfg}
 }
 
 // response is what a test request got back.

@@ -91,6 +91,28 @@ func (p Page) Date(t time.Time) string {
 	return t.Format("02/01/2006")
 }
 
+// parisTime is where the product's users read times (UTC if the zone
+// database is missing).
+var parisTime = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
+
+// DateTime formats a moment, in Paris time, the way the page's language
+// writes it.
+func (p Page) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(parisTime)
+	if p.Lang == "en" {
+		return t.Format("2 January 2006, 15:04")
+	}
+	return t.Format("02/01/2006 à 15h04")
+}
+
 // Form is a submitted form: what the user typed (never passwords) and the
 // errors to show beside each field and in the summary at the top.
 type Form struct {

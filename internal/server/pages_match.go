@@ -132,6 +132,9 @@ func (s *Server) pageOfferMatches(c *fiber.Ctx) error {
 	if err != nil {
 		return s.closedOffer(c, err, "/company/offers")
 	}
+	if err := s.recordNamedMatches(c, page); err != nil {
+		return err
+	}
 	lang := langOf(c)
 	d := &matchesPage{Intro: s.t(c, "match.intro.offer"), Empty: s.t(c, "match.empty.offer"),
 		Back: "/company/offers", BackLabel: s.t(c, "match.back_offers")}
@@ -175,6 +178,9 @@ func (s *Server) pageCandidateMatches(c *fiber.Ctx) error {
 	id := c.Params("id")
 	page, err := m.ForCandidate(c.UserContext(), id, q)
 	if err != nil {
+		return err
+	}
+	if err := s.recordAccess(c, id, profileReason(userOf(c).Role)); err != nil {
 		return err
 	}
 	title := s.t(c, "match.title.candidate_unnamed")

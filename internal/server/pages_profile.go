@@ -79,6 +79,9 @@ func (s *Server) candidateProfile(c *fiber.Ctx) (profileTarget, error) {
 	}
 	u := userOf(c)
 	self := u.Role == auth.RoleCandidate && u.ID == p.ID
+	if err := s.recordAccess(c, p.ID, profileReason(u.Role)); err != nil {
+		return profileTarget{}, err
+	}
 	return profileTarget{p: p, self: self, base: "/candidates/" + p.ID + "/profile"}, nil
 }
 

@@ -43,6 +43,10 @@ type Deps struct {
 	Matches  Matches
 	// Applications runs the application workflow.
 	Applications Applications
+	// Audit records who opens a candidate's data; Orgs names the
+	// organisations in the trail a candidate reads.
+	Audit AuditTrail
+	Orgs  OrgDirectory
 	// CSRFKey signs the forms' anti-forgery tokens (at least 32 bytes).
 	CSRFKey []byte
 }
@@ -63,6 +67,8 @@ type Server struct {
 	places       Places
 	matches      Matches
 	applications Applications
+	audit        AuditTrail
+	orgs         OrgDirectory
 	csrfKey      []byte
 	assets       fs.FS
 	openapiDoc   []byte
@@ -84,7 +90,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{cfg: d.Config, log: d.Log, store: d.Store, catalog: cat, pages: pages,
 		accounts: d.Accounts, tokens: d.Tokens, csrfKey: d.CSRFKey, assets: d.Assets,
 		profiles: d.Profiles, offers: d.Offers, taxonomy: d.Taxonomy, places: d.Places, matches: d.Matches,
-		applications: d.Applications}
+		applications: d.Applications, audit: d.Audit, orgs: d.Orgs}
 	if s.openapiDoc, err = OpenAPI(d.Assets); err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
@@ -130,6 +136,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountOfferAPI(api)
 	s.mountMatchAPI(api)
 	s.mountApplicationAPI(api)
+	s.mountAuditAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
@@ -138,6 +145,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountProfilePages(s.app)
 	s.mountOfferPages(s.app)
 	s.mountMatchPages(s.app)
+	s.mountAuditPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })
