@@ -54,6 +54,7 @@ type testEnv struct {
 	profiles *candidate.Service
 	offers   *offer.Service
 	apps     *application.Service
+	matches  *matching.Service
 	mail     *mailbox
 	spec     *apiSpec
 	cfg      config.Config
@@ -157,7 +158,7 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	applications := application.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: offers},
-		server.ApplicationCandidates{Profiles: profiles}, time.Now)
+		server.ApplicationCandidates{Profiles: profiles, Store: candidatedb.New(st)}, time.Now)
 	srv, err := server.New(server.Deps{
 		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
 		Accounts: accounts, Tokens: tokens, CSRFKey: []byte("csrf-key-for-tests-0123456789abcdef"),
@@ -172,7 +173,7 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 
-	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, mail: mb, spec: spec, cfg: cfg}
+	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, matches: matches, mail: mb, spec: spec, cfg: cfg}
 }
 
 // response is what a test request got back.

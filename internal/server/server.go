@@ -130,6 +130,8 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountOfferAPI(api)
 	s.mountMatchAPI(api)
 	s.mountApplicationAPI(api)
+	s.mountInvitationAPI(api)
+	s.mountPoolAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
@@ -138,6 +140,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountProfilePages(s.app)
 	s.mountOfferPages(s.app)
 	s.mountMatchPages(s.app)
+	s.mountApplicationPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })
