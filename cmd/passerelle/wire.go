@@ -133,7 +133,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.St
 	hook.Attach(app.matches)
 	app.applications = server.ApplicationWorkflow{
 		Service: workflow.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: app.offers},
-			server.ApplicationCandidates{Profiles: app.profiles}, time.Now, workflow.WithLogger(log)),
+			server.ApplicationCandidates{Profiles: app.profiles, Store: candidatedb.New(st)}, time.Now, workflow.WithLogger(log)),
 		Profiles: candidatedb.New(st),
 	}
 	app.audit, app.orgs = audit.New(auditdb.New(st), time.Now), accountdb.New(st)

@@ -19,6 +19,9 @@ import (
 // candidate, which the layer shows to a company only after RevealedTo says
 // the candidate showed themself to it.
 type Applications interface {
+	Invitations
+	TalentPools
+	Get(ctx context.Context, id string) (application.Application, error)
 	Apply(ctx context.Context, in application.ApplyInput) (application.Application, error)
 	ForCandidate(ctx context.Context, candidateID string, page application.PageRequest) (application.Page[application.Application], error)
 	ForOffer(ctx context.Context, offerID string, status application.Status, page application.PageRequest) (application.Page[application.Application], error)
@@ -81,11 +84,24 @@ type ProfileGetter interface {
 // application.Candidates. It reads with the caller's rights: the workflow
 // asks only to know whether an adviser follows the candidate, which the
 // candidate service answers by showing the profile or not.
-type ApplicationCandidates struct{ Profiles ProfileGetter }
+//
+// With Store set, it reads without access rules instead: a company that
+// invites a candidate of its anonymous list, or asks them into its pool,
+// may not read their profile, yet the workflow must know whether they
+// agreed to be proposed (Discoverable). The workflow decides access
+// itself and never hands CandidateInfo out.
+type ApplicationCandidates struct {
+	Profiles ProfileGetter
+	Store    ProfileStore
+}
 
 // Candidate implements application.Candidates.
 func (a ApplicationCandidates) Candidate(ctx context.Context, id string) (application.CandidateInfo, error) {
-	p, err := a.Profiles.Get(ctx, id)
+	read := a.Profiles.Get
+	if a.Store != nil {
+		read = a.Store.Profile
+	}
+	p, err := read(ctx, id)
 	if err != nil {
 		return application.CandidateInfo{}, err
 	}

@@ -21,6 +21,9 @@ type Matches interface {
 	CandidatesForOffer(ctx context.Context, offerID string, q matching.Query) (matching.CandidatePage, error)
 	OffersForCandidate(ctx context.Context, q matching.Query) (matching.OfferPage, error)
 	ForCandidate(ctx context.Context, candidateID string, q matching.Query) (matching.OfferPage, error)
+	// CandidateByPseudonym and MatchFor: see api_invitation.go.
+	CandidateByPseudonym(ctx context.Context, offerID, pseudonym string) (string, error)
+	MatchFor(ctx context.Context, offerID, candidateID, lang string) (matching.Candidate, bool, error)
 }
 
 // matchQueryRequest is the query of the ranked lists: a page (k results

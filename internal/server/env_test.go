@@ -57,6 +57,7 @@ type testEnv struct {
 	offers   *offer.Service
 	apps     *application.Service
 	audit    *audit.Log
+	matches  *matching.Service
 	mail     *mailbox
 	spec     *apiSpec
 	cfg      config.Config
@@ -160,7 +161,7 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	applications := application.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: offers},
-		server.ApplicationCandidates{Profiles: profiles}, time.Now)
+		server.ApplicationCandidates{Profiles: profiles, Store: candidatedb.New(st)}, time.Now)
 	auditLog := audit.New(auditdb.New(st), time.Now)
 	srv, err := server.New(server.Deps{
 		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
@@ -177,7 +178,7 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 
-	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, audit: auditLog, mail: mb, spec: spec, cfg: cfg}
+	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, audit: auditLog, matches: matches, mail: mb, spec: spec, cfg: cfg}
 }
 
 // response is what a test request got back.

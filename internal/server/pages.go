@@ -226,8 +226,10 @@ func (s *Server) newPage(c *fiber.Ctx, title string, data any) Page {
 		case auth.RoleCandidate:
 			nav("/profile", "nav.profile")
 			nav("/matches", "nav.matches")
+			nav("/applications", "nav.applications")
 		case auth.RoleEmployer:
 			nav("/company/offers", "nav.my_offers")
+			nav("/company/pool", "nav.pool")
 		}
 		if u.OrgID != "" {
 			nav("/organisation", "nav.organisation")

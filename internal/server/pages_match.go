@@ -59,6 +59,9 @@ type matchCard struct {
 	Why     string // label of the <details> summary
 	Groups  []whyGroup
 	Bridge  string
+	// Apply and Invite are the workflow's forms (pages_application.go).
+	Apply  *applyAction
+	Invite *inviteAction
 }
 
 // whyGroup is the matched, partial or missing skills of a result.
@@ -151,6 +154,9 @@ func (s *Server) pageOfferMatches(c *fiber.Ctx) error {
 		d.Results = append(d.Results, card)
 	}
 	d.paging(c, q, page.More)
+	if err := s.addInviteActions(c, d, page); err != nil {
+		return err
+	}
 	return s.render(c, "matches", s.t(c, "match.title.offer", page.Offer.Title), d)
 }
 
@@ -166,6 +172,9 @@ func (s *Server) pageMyMatches(c *fiber.Ctx) error {
 	}
 	d := s.offerMatchesPage(c, page, q, true)
 	d.Intro = s.t(c, "match.intro.mine")
+	if err := s.addApplyActions(c, d, page); err != nil {
+		return err
+	}
 	return s.render(c, "matches", s.t(c, "match.title.mine"), d)
 }
 

@@ -637,6 +637,8 @@ type offerPage struct {
 	Status, StatusLabel               string
 	Closure                           string
 	Member                            bool
+	// Apply is the signed-in candidate's apply form (pages_application.go).
+	Apply *applyAction
 }
 
 func (s *Server) pageOffer(c *fiber.Ctx) error {
@@ -661,6 +663,9 @@ func (s *Server) pageOffer(c *fiber.Ctx) error {
 	}
 	if o.Closure.Reason != "" {
 		p.Closure = t("offer.close_reason." + string(o.Closure.Reason))
+	}
+	if p.Apply, err = s.offerApplyAction(c, o); err != nil {
+		return err
 	}
 	if co, err := s.offers.Company(c.UserContext(), o.CompanyID); err == nil {
 		p.CompanyName = co.Name

@@ -137,6 +137,8 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountMatchAPI(api)
 	s.mountApplicationAPI(api)
 	s.mountAuditAPI(api)
+	s.mountInvitationAPI(api)
+	s.mountPoolAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
@@ -146,6 +148,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountOfferPages(s.app)
 	s.mountMatchPages(s.app)
 	s.mountAuditPages(s.app)
+	s.mountApplicationPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })
