@@ -16,11 +16,11 @@ func TestPreferredBreaksTiesOnly(t *testing.T) {
 	rel := testRelations()
 	o := baseOffer(1, must("tag:go", 2), must("tag:sql", 2))
 	profiles := []match.Profile{
-		baseProfile(1, held("tag:go", 2)),                      // half
-		baseProfile(2, held("tag:go", 2)),                      // half, the same as 1
-		baseProfile(3, held("tag:go", 2)),                      // half, the same as 1
+		baseProfile(1, held("tag:go", 2)),                     // half
+		baseProfile(2, held("tag:go", 2)),                     // half, the same as 1
+		baseProfile(3, held("tag:go", 2)),                     // half, the same as 1
 		baseProfile(4, held("tag:go", 3), held("tag:sql", 3)), // best
-		baseProfile(5, held("tag:sql", 1)),                     // lower
+		baseProfile(5, held("tag:sql", 1)),                    // lower
 	}
 	ix := mustIndex(t, rel, profiles, []match.Offer{o})
 	plain := mustCandidates(t, ix, o.ID, match.Query{})
