@@ -134,6 +134,7 @@ func (s *Service) CandidatesForOffer(ctx context.Context, offerID string, q Quer
 	l := lang(q)
 	page := CandidatePage{Offer: s.offerInfo(offerID, om, l), K: q.K, Offset: q.Offset}
 	op := "candidates for offer " + offerID
+	q.Recommended = s.standing(q.Recommended)
 	preferred := slices.Collect(maps.Keys(q.Recommended))
 	if member {
 		res, err := s.ix.CandidatesForOffer(ctx, offerID, match.Query{Viewer: match.RoleEmployer, K: q.K, Offset: q.Offset, Preferred: preferred})
@@ -254,6 +255,30 @@ func (s *Service) offersFor(ctx context.Context, candidateID string, q Query) (O
 	}
 	page.LearnNext = learnNext(page.Results)
 	return page, nil
+}
+
+// standing keeps the recommendations made by an organisation that still
+// follows the candidate: one whose caseload the candidate left no longer
+// vouches for them.
+func (s *Service) standing(recs map[string][]Recommendation) map[string][]Recommendation {
+	if len(recs) == 0 {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string][]Recommendation, len(recs))
+	for id, rs := range recs {
+		m, ok := s.pmeta[id]
+		if !ok {
+			continue
+		}
+		for _, r := range rs {
+			if slices.Contains(m.orgs, r.OrgID) {
+				out[id] = append(out[id], r)
+			}
+		}
+	}
+	return out
 }
 
 func (s *Service) offerMeta(id string) (offerMeta, bool) {

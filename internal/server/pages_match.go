@@ -59,6 +59,7 @@ type matchCard struct {
 	Why     string // label of the <details> summary
 	Groups  []whyGroup
 	Bridge  string
+	Review  *reviewCardView // advisers' review forms, or recommendations (pages_review.go)
 }
 
 // whyGroup is the matched, partial or missing skills of a result.
@@ -128,6 +129,9 @@ func (s *Server) pageOfferMatches(c *fiber.Ctx) error {
 		return err
 	}
 	q := matchQueryPage(c)
+	if q.Recommended, err = s.recommended(c, c.Params("id")); err != nil {
+		return err
+	}
 	page, err := m.CandidatesForOffer(c.UserContext(), c.Params("id"), q)
 	if err != nil {
 		return s.closedOffer(c, err, "/company/offers")
@@ -148,6 +152,7 @@ func (s *Server) pageOfferMatches(c *fiber.Ctx) error {
 		d.Results = append(d.Results, card)
 	}
 	d.paging(c, q, page.More)
+	s.recommendationCards(c, page, d)
 	return s.render(c, "matches", s.t(c, "match.title.offer", page.Offer.Title), d)
 }
 
@@ -184,6 +189,9 @@ func (s *Server) pageCandidateMatches(c *fiber.Ctx) error {
 	d := s.offerMatchesPage(c, page, q, false)
 	d.Intro = s.t(c, "match.intro.candidate")
 	d.Back, d.BackLabel = "/candidates/"+url.PathEscape(id)+"/profile", s.t(c, "match.back_profile")
+	if err := s.reviewMatches(c, id, page, q, d); err != nil {
+		return err
+	}
 	return s.render(c, "matches", title, d)
 }
 

@@ -130,6 +130,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountOfferAPI(api)
 	s.mountMatchAPI(api)
 	s.mountApplicationAPI(api)
+	s.mountReviewAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
@@ -138,6 +139,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountProfilePages(s.app)
 	s.mountOfferPages(s.app)
 	s.mountMatchPages(s.app)
+	s.mountReviewPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })
