@@ -76,6 +76,13 @@ type Skill struct {
 	// ValidatedBy is the adviser organisation that validated the skill; set
 	// only with Evidence adviser-validated, and only by an adviser.
 	ValidatedBy string
+	// ValidationKind says how the adviser checked the skill (empty when the
+	// validation came through a profile edit), ValidatedAt when, and
+	// PriorEvidence is the evidence it replaced, restored when the
+	// validation is withdrawn (see Service.ValidateSkill).
+	ValidationKind ValidationKind
+	ValidatedAt    time.Time
+	PriorEvidence  skill.Evidence
 	// Missing flags a code that the current taxonomy no longer holds.
 	Missing bool
 }

@@ -224,9 +224,15 @@ func (s *Service) validate(in ProfileInput, cur Profile, actor auth.Identity, no
 			case unchanged:
 				// Re-saving a profile keeps a validation as it was, whoever
 				// saves: it still vouches for the same level.
-				sk.ValidatedBy = old.ValidatedBy
+				sk.ValidatedBy, sk.ValidationKind, sk.ValidatedAt, sk.PriorEvidence = old.ValidatedBy, old.ValidationKind, old.ValidatedAt, old.PriorEvidence
 			case adviser:
-				sk.ValidatedBy = actor.OrgID
+				sk.ValidatedBy, sk.ValidatedAt = actor.OrgID, now
+				switch {
+				case had && old.Evidence == skill.EvidenceAdviserValidated:
+					sk.PriorEvidence = old.PriorEvidence
+				case had:
+					sk.PriorEvidence = old.Evidence
+				}
 			default:
 				errs.add(f+".evidence", "profile.skill.evidence.adviser_only")
 				ok = false

@@ -110,6 +110,10 @@ func ScoreAll(ctx context.Context, profiles iter.Seq[Profile], o Offer, rel Rela
 	var free []*saved
 	var ep encProfile
 	minNorm := q.minNorm()
+	preferred := make(map[string]bool, len(q.Preferred))
+	for _, id := range q.Preferred {
+		preferred[id] = true
+	}
 	n, count := uint32(0), 0
 	for p := range profiles {
 		count++
@@ -138,7 +142,7 @@ func ScoreAll(ctx context.Context, profiles iter.Seq[Profile], o Offer, rel Rela
 			continue
 		}
 		k1, k2 := keyOf(ep.id)
-		h := hit{norm: norm, k1: k1, k2: k2, id: n}
+		h := hit{norm: norm, k1: k1, k2: k2, id: n, pref: preferred[p.ID]}
 		if !top.wouldEnter(h) {
 			continue
 		}

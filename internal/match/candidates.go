@@ -14,6 +14,7 @@ type candScratch struct {
 	scan    scanScratch
 	allowed []uint64 // block bitmap; nil: every block
 	cellOK  []bool
+	pref    map[uint32]struct{} // Query.Preferred, as internal ids
 
 	// offers direction
 	cand    candPrep
@@ -98,6 +99,17 @@ func (ix *Index) candidates(ctx context.Context, offerID string, q Query, brute 
 	defer ix.scratch.Put(sc)
 	sc.prep.prepare(st.fw, st.in.tax, orec, st.offers.terms(o))
 	sc.top.reset(depth)
+	clear(sc.pref)
+	for _, p := range q.Preferred {
+		if pid, err := parseID(p); err == nil {
+			if n, ok := st.profiles.lookup(pid); ok {
+				if sc.pref == nil {
+					sc.pref = map[uint32]struct{}{}
+				}
+				sc.pref[n] = struct{}{}
+			}
+		}
+	}
 	if brute {
 		err = st.scanCandidates(ctx, sc, &q)
 	} else {
@@ -143,6 +155,9 @@ func (st *state) evaluate(sc *candScratch, id uint32, q *Query, minNorm uint32) 
 	}
 	k1, k2 := keyOf(ps.ids[id])
 	h := hit{norm: norm, k1: k1, k2: k2, id: id}
+	if len(sc.pref) > 0 {
+		_, h.pref = sc.pref[id]
+	}
 	if !sc.top.wouldEnter(h) || sc.top.contains(id) {
 		return false
 	}

@@ -13,17 +13,24 @@ type hit struct {
 	k2   uint32
 	k1   uint64
 	id   uint32
+	pref bool // among Query.Preferred: first among equal scores
 }
 
 func keyOf(id objectID) (uint64, uint32) {
 	return binary.BigEndian.Uint64(id[:8]), binary.BigEndian.Uint32(id[8:])
 }
 
-// better is the ranking order: higher score first, then smaller ID, so that
-// results are deterministic whatever the order items were scored in.
+// better is the ranking order: higher score first, then preferred items
+// (Query.Preferred), then smaller ID, so that results are deterministic
+// whatever the order items were scored in. The pruning of scan.go stays
+// exact: it discards only bounds strictly below the K-th score, so any
+// order among equal scores is safe.
 func better(a, b hit) bool {
 	if a.norm != b.norm {
 		return a.norm > b.norm
+	}
+	if a.pref != b.pref {
+		return a.pref
 	}
 	if a.k1 != b.k1 {
 		return a.k1 < b.k1

@@ -238,6 +238,10 @@ type Query struct {
 	Contracts Contract
 	// RemoteOnly narrows offer lists to fully remote offers.
 	RemoteOnly bool
+	// Preferred names profiles that rank first among equal scores in a
+	// list of candidates (advisers' recommendations): a tie-break only,
+	// never above a higher score. Ignored for offer lists.
+	Preferred []string
 }
 
 // Paging bounds. A bounded depth keeps the top-K heap, and so every query,

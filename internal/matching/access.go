@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -133,14 +134,18 @@ func (s *Service) CandidatesForOffer(ctx context.Context, offerID string, q Quer
 	l := lang(q)
 	page := CandidatePage{Offer: s.offerInfo(offerID, om, l), K: q.K, Offset: q.Offset}
 	op := "candidates for offer " + offerID
+	q.Recommended = s.standing(q.Recommended)
+	preferred := slices.Collect(maps.Keys(q.Recommended))
 	if member {
-		res, err := s.ix.CandidatesForOffer(ctx, offerID, match.Query{Viewer: match.RoleEmployer, K: q.K, Offset: q.Offset})
+		res, err := s.ix.CandidatesForOffer(ctx, offerID, match.Query{Viewer: match.RoleEmployer, K: q.K, Offset: q.Offset, Preferred: preferred})
 		if err != nil {
 			return CandidatePage{}, engineErr(op, err)
 		}
 		page.More = res.More
 		for i, r := range res.Results {
-			page.Results = append(page.Results, s.anonymous(r, q.Offset+i+1, om.companyID, l))
+			c := s.anonymous(r, q.Offset+i+1, om.companyID, l)
+			c.Recommendations = q.Recommended[r.ID]
+			page.Results = append(page.Results, c)
 		}
 		return page, nil
 	}
@@ -151,7 +156,7 @@ func (s *Service) CandidatesForOffer(ctx context.Context, offerID string, q Quer
 	want := q.Offset + q.K + 1
 	var kept []match.Result
 	for off := 0; off < MaxDepth && len(kept) < want; off += MaxK {
-		res, err := s.ix.CandidatesForOffer(ctx, offerID, match.Query{Viewer: match.RoleAdviser, K: min(MaxK, MaxDepth-off), Offset: off})
+		res, err := s.ix.CandidatesForOffer(ctx, offerID, match.Query{Viewer: match.RoleAdviser, K: min(MaxK, MaxDepth-off), Offset: off, Preferred: preferred})
 		if err != nil {
 			return CandidatePage{}, engineErr(op, err)
 		}
@@ -166,7 +171,9 @@ func (s *Service) CandidatesForOffer(ctx context.Context, offerID string, q Quer
 	}
 	page.More = len(kept) > q.Offset+q.K
 	for i, r := range kept[min(q.Offset, len(kept)):min(q.Offset+q.K, len(kept))] {
-		page.Results = append(page.Results, s.named(r, q.Offset+i+1, l))
+		c := s.named(r, q.Offset+i+1, l)
+		c.Recommendations = q.Recommended[r.ID]
+		page.Results = append(page.Results, c)
 	}
 	return page, nil
 }
@@ -248,6 +255,30 @@ func (s *Service) offersFor(ctx context.Context, candidateID string, q Query) (O
 	}
 	page.LearnNext = learnNext(page.Results)
 	return page, nil
+}
+
+// standing keeps the recommendations made by an organisation that still
+// follows the candidate: one whose caseload the candidate left no longer
+// vouches for them.
+func (s *Service) standing(recs map[string][]Recommendation) map[string][]Recommendation {
+	if len(recs) == 0 {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make(map[string][]Recommendation, len(recs))
+	for id, rs := range recs {
+		m, ok := s.pmeta[id]
+		if !ok {
+			continue
+		}
+		for _, r := range rs {
+			if slices.Contains(m.orgs, r.OrgID) {
+				out[id] = append(out[id], r)
+			}
+		}
+	}
+	return out
 }
 
 func (s *Service) offerMeta(id string) (offerMeta, bool) {

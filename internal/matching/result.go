@@ -17,6 +17,19 @@ type Query struct {
 	// Lang is the language of labels and summaries: "fr" (the default) or
 	// "en".
 	Lang string
+	// Recommended holds, by candidate id, the advisers' recommendations of
+	// candidates for the offer (CandidatesForOffer only; the caller reads
+	// them with its own rights). A recommended candidate ranks first among
+	// equal scores, never above a higher one, and its result carries them.
+	Recommended map[string][]Recommendation
+}
+
+// Recommendation is an adviser organisation's endorsement of a candidate
+// for an offer, as a list of candidates shows it.
+type Recommendation struct {
+	OrgID string
+	Note  string
+	At    time.Time
 }
 
 // Paging bounds, the engine's: 50 results a page unless asked, at most
@@ -56,6 +69,9 @@ type Candidate struct {
 	Name        string
 	Commune     string
 	Explanation Explanation
+	// Recommendations are the advisers' endorsements of this candidate for
+	// the offer (see Query.Recommended).
+	Recommendations []Recommendation
 }
 
 // OfferPage is a page of offers ranked for a candidate.

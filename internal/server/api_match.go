@@ -56,6 +56,10 @@ type candidateMatchResponse struct {
 	Name        string              `json:"name,omitempty"`
 	Commune     string              `json:"commune,omitempty"`
 	Explanation explanationResponse `json:"explanation"`
+	// Recommended: advisers endorsed the candidate for the offer (see
+	// api_review.go); Recommendations say who, with their notes.
+	Recommended     bool                     `json:"recommended"`
+	Recommendations []recommendationResponse `json:"recommendations,omitempty"`
 }
 
 type offerMatchesResponse struct {
@@ -259,6 +263,9 @@ func (s *Server) apiOfferMatches(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if q.Recommended, err = s.recommended(c, c.Params("id")); err != nil {
+		return err
+	}
 	page, err := m.CandidatesForOffer(c.UserContext(), c.Params("id"), q)
 	if err != nil {
 		return err
@@ -266,8 +273,13 @@ func (s *Server) apiOfferMatches(c *fiber.Ctx) error {
 	if err := s.recordNamedMatches(c, page); err != nil {
 		return err
 	}
+	out, names := toCandidateMatches(page), s.orgNames(c)
+	for i, r := range page.Results {
+		out.Results[i].Recommended = len(r.Recommendations) > 0
+		out.Results[i].Recommendations = s.toRecommendations(r.Recommendations, names)
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(toCandidateMatches(page))
+	return c.JSON(out)
 }
 
 func (s *Server) apiMyMatches(c *fiber.Ctx) error {

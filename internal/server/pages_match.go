@@ -62,6 +62,7 @@ type matchCard struct {
 	// Apply and Invite are the workflow's forms (pages_application.go).
 	Apply  *applyAction
 	Invite *inviteAction
+	Review *reviewCardView // advisers' review forms, or recommendations (pages_review.go)
 }
 
 // whyGroup is the matched, partial or missing skills of a result.
@@ -131,6 +132,9 @@ func (s *Server) pageOfferMatches(c *fiber.Ctx) error {
 		return err
 	}
 	q := matchQueryPage(c)
+	if q.Recommended, err = s.recommended(c, c.Params("id")); err != nil {
+		return err
+	}
 	page, err := m.CandidatesForOffer(c.UserContext(), c.Params("id"), q)
 	if err != nil {
 		return s.closedOffer(c, err, "/company/offers")
@@ -157,6 +161,7 @@ func (s *Server) pageOfferMatches(c *fiber.Ctx) error {
 	if err := s.addInviteActions(c, d, page); err != nil {
 		return err
 	}
+	s.recommendationCards(c, page, d)
 	return s.render(c, "matches", s.t(c, "match.title.offer", page.Offer.Title), d)
 }
 
@@ -199,6 +204,9 @@ func (s *Server) pageCandidateMatches(c *fiber.Ctx) error {
 	d := s.offerMatchesPage(c, page, q, false)
 	d.Intro = s.t(c, "match.intro.candidate")
 	d.Back, d.BackLabel = "/candidates/"+url.PathEscape(id)+"/profile", s.t(c, "match.back_profile")
+	if err := s.reviewMatches(c, id, page, q, d); err != nil {
+		return err
+	}
 	return s.render(c, "matches", title, d)
 }
 

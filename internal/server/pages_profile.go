@@ -135,6 +135,7 @@ type profilePage struct {
 	Audiences       []profileAudienceView
 	EditedByAdviser bool
 	UpdatedAt       time.Time
+	Validation      *skillValidationView // an adviser's validation forms (pages_review.go)
 }
 
 func (s *Server) pageMyProfile(c *fiber.Ctx) error {
@@ -142,7 +143,7 @@ func (s *Server) pageMyProfile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "profile", s.t(c, "profile.view.title"), s.profileView(c, t))
+	return s.render(c, "profile", s.t(c, "profile.view.title"), s.withValidations(c, t, s.profileView(c, t)))
 }
 
 func (s *Server) pageCandidateProfile(c *fiber.Ctx) error {
@@ -153,7 +154,7 @@ func (s *Server) pageCandidateProfile(c *fiber.Ctx) error {
 	if t.self {
 		return c.Redirect("/profile", fiber.StatusSeeOther)
 	}
-	return s.render(c, "profile", s.t(c, "profile.view.title_of", t.p.DisplayName), s.profileView(c, t))
+	return s.render(c, "profile", s.t(c, "profile.view.title_of", t.p.DisplayName), s.withValidations(c, t, s.profileView(c, t)))
 }
 
 func (s *Server) profileView(c *fiber.Ctx, t profileTarget) profilePage {

@@ -139,6 +139,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountAuditAPI(api)
 	s.mountInvitationAPI(api)
 	s.mountPoolAPI(api)
+	s.mountReviewAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
@@ -149,6 +150,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountMatchPages(s.app)
 	s.mountAuditPages(s.app)
 	s.mountApplicationPages(s.app)
+	s.mountReviewPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })

@@ -94,6 +94,10 @@ type skillDoc struct {
 	Evidence    string `bson:"evidence"`
 	ValidatedBy string `bson:"validatedBy,omitempty"`
 	Missing     bool   `bson:"missing,omitempty"`
+	// How, when and over what the validation was made.
+	ValidationKind string    `bson:"validationKind,omitempty"`
+	ValidatedAt    time.Time `bson:"validatedAt,omitempty"`
+	PriorEvidence  string    `bson:"priorEvidence,omitempty"`
 }
 
 type refDoc struct {
@@ -159,7 +163,8 @@ func toDoc(p candidate.Profile) profileDoc {
 		DisplayName: p.DisplayName,
 		Headline:    p.Headline,
 		Skills: conv(p.Skills, func(s candidate.Skill) skillDoc {
-			return skillDoc{Code: string(s.Code), Label: s.Label, Level: int(s.Level), Evidence: string(s.Evidence), ValidatedBy: s.ValidatedBy, Missing: s.Missing}
+			return skillDoc{Code: string(s.Code), Label: s.Label, Level: int(s.Level), Evidence: string(s.Evidence), ValidatedBy: s.ValidatedBy, Missing: s.Missing,
+				ValidationKind: string(s.ValidationKind), ValidatedAt: s.ValidatedAt, PriorEvidence: string(s.PriorEvidence)}
 		}),
 		Trainings: conv(p.Trainings, func(t candidate.Training) trainingDoc {
 			return trainingDoc{Title: t.Title, Provider: t.Provider, Start: t.Start, End: t.End, Status: string(t.Status),
@@ -195,7 +200,8 @@ func fromDoc(d profileDoc) candidate.Profile {
 		DisplayName: d.DisplayName,
 		Headline:    d.Headline,
 		Skills: back(d.Skills, func(s skillDoc) candidate.Skill {
-			return candidate.Skill{Code: skill.Code(s.Code), Label: s.Label, Level: skill.Level(s.Level), Evidence: skill.Evidence(s.Evidence), ValidatedBy: s.ValidatedBy, Missing: s.Missing}
+			return candidate.Skill{Code: skill.Code(s.Code), Label: s.Label, Level: skill.Level(s.Level), Evidence: skill.Evidence(s.Evidence), ValidatedBy: s.ValidatedBy, Missing: s.Missing,
+				ValidationKind: candidate.ValidationKind(s.ValidationKind), ValidatedAt: s.ValidatedAt, PriorEvidence: skill.Evidence(s.PriorEvidence)}
 		}),
 		Trainings: back(d.Trainings, func(t trainingDoc) candidate.Training {
 			return candidate.Training{Title: t.Title, Provider: t.Provider, Start: t.Start, End: t.End, Status: candidate.TrainingStatus(t.Status),
