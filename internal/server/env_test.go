@@ -28,6 +28,9 @@ import (
 	"passerelle/internal/config"
 	"passerelle/internal/i18n"
 	"passerelle/internal/matching"
+	"passerelle/internal/notices"
+	"passerelle/internal/notify"
+	"passerelle/internal/notify/notifydb"
 	"passerelle/internal/offer"
 	"passerelle/internal/offer/offerdb"
 	"passerelle/internal/place"
@@ -57,6 +60,11 @@ type testEnv struct {
 	mail     *mailbox
 	spec     *apiSpec
 	cfg      config.Config
+
+	// notes is the notifications service; notesRepo its store, for tests
+	// that run the outbox worker themselves.
+	notes     *notify.Service
+	notesRepo *notifydb.Store
 }
 
 type mailbox struct {
@@ -156,13 +164,24 @@ func newEnv(t *testing.T) *testEnv {
 	if err := matches.Start(matchCtx); err != nil {
 		t.Fatal(err)
 	}
+	if err := notifydb.EnsureIndexes(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	notesRepo := notifydb.New(st)
+	notes, err := notify.NewService(notesRepo, notify.Options{Messages: catalog, BaseURL: testIssuer, UnsubscribeKey: []byte("unsubscribe-key-for-tests-0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := notices.Workflow{Notify: notes, Accounts: accountdb.New(st), Offers: offerdb.New(st), Profiles: candidatedb.New(st)}
 	applications := application.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: offers},
-		server.ApplicationCandidates{Profiles: profiles}, time.Now)
+		server.ApplicationCandidates{Profiles: profiles}, time.Now, application.WithEvents(events))
 	srv, err := server.New(server.Deps{
 		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
 		Accounts: accounts, Tokens: tokens, CSRFKey: []byte("csrf-key-for-tests-0123456789abcdef"),
 		Profiles: profiles, Offers: offers, Taxonomy: tax, Places: places, Matches: matches,
 		Applications: server.ApplicationWorkflow{Service: applications, Profiles: candidatedb.New(st)},
+
+		Notifications: notes,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +191,8 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 
-	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, mail: mb, spec: spec, cfg: cfg}
+	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, mail: mb, spec: spec, cfg: cfg,
+		notes: notes, notesRepo: notesRepo}
 }
 
 // response is what a test request got back.

@@ -210,6 +210,7 @@ func (s *Server) newPage(c *fiber.Ctx, title string, data any) Page {
 		if u.OrgID != "" {
 			nav("/organisation", "nav.organisation")
 		}
+		p.Nav = append(p.Nav, s.notificationsNav(c))
 		nav("/account", "nav.account")
 	} else {
 		nav("/login", "nav.login")

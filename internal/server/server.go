@@ -43,6 +43,9 @@ type Deps struct {
 	Matches  Matches
 	// Applications runs the application workflow.
 	Applications Applications
+	// Notifications serves in-app notifications, e-mail preferences and
+	// unsubscribe links (notify.Service).
+	Notifications Notifications
 	// CSRFKey signs the forms' anti-forgery tokens (at least 32 bytes).
 	CSRFKey []byte
 }
@@ -66,6 +69,8 @@ type Server struct {
 	csrfKey      []byte
 	assets       fs.FS
 	openapiDoc   []byte
+
+	notifications Notifications
 }
 
 // New builds the Fiber app with every route and middleware.
@@ -85,6 +90,7 @@ func New(d Deps) (*Server, error) {
 		accounts: d.Accounts, tokens: d.Tokens, csrfKey: d.CSRFKey, assets: d.Assets,
 		profiles: d.Profiles, offers: d.Offers, taxonomy: d.Taxonomy, places: d.Places, matches: d.Matches,
 		applications: d.Applications}
+	s.notifications = d.Notifications
 	if s.openapiDoc, err = OpenAPI(d.Assets); err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
@@ -130,6 +136,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountOfferAPI(api)
 	s.mountMatchAPI(api)
 	s.mountApplicationAPI(api)
+	s.mountNotifyAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
@@ -138,6 +145,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountProfilePages(s.app)
 	s.mountOfferPages(s.app)
 	s.mountMatchPages(s.app)
+	s.mountNotifyPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })
