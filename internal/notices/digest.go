@@ -54,10 +54,6 @@ type PreferenceReader interface {
 // over after the last one, so that a periodic run sweeps them all with
 // bounded work each time. Only candidates who agreed to the matching and
 // whose profile is not hidden from employers get one.
-//
-// "Since the last digest" counts from the start of the day of the last
-// digest (Paris time): the preferences keep its day only, and an offer
-// told twice is better than one never told.
 type Digest struct {
 	Matches  Matches
 	Profiles ProfileFeed
@@ -160,8 +156,8 @@ func (d *Digest) one(ctx context.Context, p candidate.Profile, published map[str
 		window = DigestWindow
 	}
 	since := now.Add(-window)
-	if day, err := time.ParseInLocation(time.DateOnly, prefs.LastDigestDay, loc); err == nil && day.After(since) {
-		since = day
+	if prefs.LastDigestAt.After(since) {
+		since = prefs.LastDigestAt
 	}
 	minScore := d.MinScore
 	if minScore <= 0 {

@@ -65,6 +65,9 @@ type testEnv struct {
 	// that run the outbox worker themselves.
 	notes     *notify.Service
 	notesRepo *notifydb.Store
+	// matches and st let notification tests build the digest.
+	matches *matching.Service
+	st      *store.Store
 }
 
 type mailbox struct {
@@ -168,7 +171,7 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	notesRepo := notifydb.New(st)
-	notes, err := notify.NewService(notesRepo, notify.Options{Messages: catalog, BaseURL: testIssuer, UnsubscribeKey: []byte("unsubscribe-key-for-tests-0123456789abcdef")})
+	notes, err := notify.NewService(notesRepo, notify.Options{Messages: catalog, BaseURL: testIssuer, UnsubscribeKey: testUnsubscribeKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +195,7 @@ func newEnv(t *testing.T) *testEnv {
 	}
 
 	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, mail: mb, spec: spec, cfg: cfg,
-		notes: notes, notesRepo: notesRepo}
+		notes: notes, notesRepo: notesRepo, matches: matches, st: st}
 }
 
 // response is what a test request got back.
