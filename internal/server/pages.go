@@ -211,6 +211,9 @@ func (s *Server) newPage(c *fiber.Ctx, title string, data any) Page {
 			nav("/organisation", "nav.organisation")
 		}
 		p.Nav = append(p.Nav, s.notificationsNav(c))
+		if u.Role == auth.RoleAdmin {
+			nav("/admin/emails", "nav.admin_emails")
+		}
 		nav("/account", "nav.account")
 	} else {
 		nav("/login", "nav.login")
