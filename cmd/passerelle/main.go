@@ -150,6 +150,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *applic
 		return err
 	}
 	defer app.matches.Close()
+	// E-mails, digests and the purge run beside the server and stop with it.
+	stopBackground := startBackground(ctx, app, log)
+	defer stopBackground()
 	srv, err := server.New(server.Deps{
 		Config:       cfg,
 		Log:          log,
@@ -167,6 +170,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *applic
 		Applications: app.applications,
 		Audit:        app.audit,
 		Orgs:         app.orgs,
+
+		Notifications: app.notifications,
 	})
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"passerelle"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -27,6 +26,9 @@ import (
 	"passerelle/internal/i18n"
 	"passerelle/internal/mail"
 	"passerelle/internal/matching"
+	"passerelle/internal/notices"
+	"passerelle/internal/notify"
+	"passerelle/internal/notify/notifydb"
 	"passerelle/internal/offer"
 	"passerelle/internal/offer/offerdb"
 	"passerelle/internal/place"
@@ -48,6 +50,7 @@ func schema() []store.Migration {
 		store.Migration{ID: 5, Name: "ROME release indexes", Up: skilldb.EnsureIndexes},
 		store.Migration{ID: 6, Name: "communes indexes", Up: placedb.EnsureIndexes},
 		store.Migration{ID: 7, Name: "application indexes", Up: applicationdb.EnsureIndexes},
+		store.Migration{ID: 8, Name: "notification indexes", Up: notifydb.EnsureIndexes},
 		store.Migration{ID: 9, Name: "audit trail indexes", Up: auditdb.EnsureIndexes},
 	)
 }
@@ -73,6 +76,11 @@ type application struct {
 	audit *audit.Log
 	// orgs names organisations in the trail a candidate reads.
 	orgs server.OrgDirectory
+	// notifications tells people what happened; outbox delivers its
+	// e-mails and digest finds strong matches (both run by serve).
+	notifications *notify.Service
+	outbox        *notify.Worker
+	digest        *notices.Digest
 }
 
 // accessTokenAudience names the API as the audience of access tokens, so a
@@ -104,9 +112,13 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.St
 	if err != nil {
 		return nil, err
 	}
-	outbox := filepath.Join(cfg.DataDir, "outbox")
-	log.Info("e-mails are written to the outbox folder (no SMTP server configured)", "outbox", outbox)
-	mailer := mailAdapter{&mail.Outbox{Dir: outbox, From: "Passerelle <no-reply@passerelle.local>"}}
+	// One sender for every e-mail: SMTP when PASSERELLE_SMTP_HOST is set,
+	// else the outbox folder (NewSender logs which).
+	sender, err := notify.NewSender(cfg.SMTP, &mail.Outbox{Dir: cfg.Outbox(), From: cfg.SMTP.From}, log)
+	if err != nil {
+		return nil, err
+	}
+	mailer := mailAdapter{sender}
 	accounts := account.NewService(accountdb.New(st), hasher, tokens, mailer, account.Options{
 		BaseURL:  cfg.BaseURL,
 		Messages: catalog,
@@ -131,17 +143,35 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.St
 		return nil, err
 	}
 	hook.Attach(app.matches)
+	notes := notifydb.New(st)
+	app.outbox = notify.NewWorker(notes, sender, notify.WorkerOptions{SendTimeout: 30 * time.Second, Logger: log})
+	unsubscribeKey, err := auth.DeriveKey(master, "passerelle unsubscribe")
+	if err != nil {
+		return nil, err
+	}
+	if app.notifications, err = notify.NewService(notes, notify.Options{
+		Messages: catalog, BaseURL: cfg.BaseURL, UnsubscribeKey: unsubscribeKey, Wake: app.outbox.Wake, Logger: log,
+	}); err != nil {
+		return nil, err
+	}
+	// Notices read accounts, offers and profiles without access rules: the
+	// recipients follow from the event, not from the caller's rights.
+	accountStore, offerStore, profileStore := accountdb.New(st), offerdb.New(st), candidatedb.New(st)
+	events := notices.Workflow{Notify: app.notifications, Accounts: accountStore, Offers: offerStore, Profiles: profileStore}
+	app.digest = &notices.Digest{Matches: app.matches, Profiles: app.profiles, Offers: offerStore, Accounts: accountStore,
+		Prefs: app.notifications, Notify: app.notifications}
 	app.applications = server.ApplicationWorkflow{
 		Service: workflow.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: app.offers},
-			server.ApplicationCandidates{Profiles: app.profiles, Store: candidatedb.New(st)}, time.Now, workflow.WithLogger(log)),
+			server.ApplicationCandidates{Profiles: app.profiles, Store: profileStore}, time.Now, workflow.WithLogger(log), workflow.WithEvents(events)),
 		Profiles: candidatedb.New(st),
 	}
 	app.audit, app.orgs = audit.New(auditdb.New(st), time.Now), accountdb.New(st)
 	return app, nil
 }
 
-// mailAdapter lets the account service send through the mail package.
-type mailAdapter struct{ out *mail.Outbox }
+// mailAdapter lets the account service send through the notifications'
+// sender (SMTP or the outbox folder).
+type mailAdapter struct{ out notify.Sender }
 
 func (m mailAdapter) Send(ctx context.Context, msg account.Message) error {
 	return m.out.Send(ctx, mail.Message{To: msg.To, Subject: msg.Subject, Text: msg.Text})

@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"passerelle/internal/auth"
+	"passerelle/internal/notify"
 )
 
 // Environments the server knows. Production refuses development conveniences
@@ -57,6 +59,11 @@ type Config struct {
 	// Seed adds the demo world (idempotently) before serving; make run sets
 	// it. Refused in production.
 	Seed bool
+
+	// SMTP is the server e-mails go through (PASSERELLE_SMTP_*); with no
+	// Host they are written to the outbox folder DataDir/outbox instead.
+	// Its String and LogValue mask the password.
+	SMTP notify.SMTPConfig
 }
 
 // Production reports whether the process runs in production mode.
@@ -96,6 +103,7 @@ func Load(getenv func(string) string) (Config, error) {
 		TrustedProxies:  p.prefixes("PASSERELLE_TRUSTED_PROXIES"),
 		DebugRoutes:     p.boolean("PASSERELLE_DEBUG_ROUTES", false),
 		Seed:            p.boolean("PASSERELLE_SEED", false),
+		SMTP:            p.smtp(),
 	}
 	if c.Production() {
 		if c.DebugRoutes {
@@ -133,6 +141,7 @@ func (c Config) Fields() []any {
 		"shutdown_timeout", c.ShutdownTimeout.String(),
 		"jwt_key", mask(c.JWTKey), "trusted_proxies", strings.Join(proxies, ","),
 		"debug_routes", c.DebugRoutes, "seed", c.Seed,
+		"smtp", c.smtpField(),
 	}
 }
 
@@ -311,4 +320,62 @@ func (p *parser) prefixes(name string) []netip.Prefix {
 		return nil
 	}
 	return out
+}
+
+// Outbox is the folder e-mails are written to when no SMTP server is set.
+func (c Config) Outbox() string { return filepath.Join(c.DataDir, "outbox") }
+
+// smtpField is the SMTP settings for the start log, password masked.
+func (c Config) smtpField() any {
+	if c.SMTP.Host == "" {
+		return "(none: e-mails go to " + c.Outbox() + ")"
+	}
+	return c.SMTP
+}
+
+// smtp reads PASSERELLE_SMTP_*: all optional, but once a host is set the
+// rest must make a working sender (notify.NewSMTP's checks), so that a typo
+// stops the start instead of losing e-mails later.
+func (p *parser) smtp() notify.SMTPConfig {
+	c := notify.SMTPConfig{
+		Host:     strings.TrimSpace(p.getenv("PASSERELLE_SMTP_HOST")),
+		Username: p.getenv("PASSERELLE_SMTP_USERNAME"),
+		Password: p.getenv("PASSERELLE_SMTP_PASSWORD"),
+		From:     strings.TrimSpace(p.getenv("PASSERELLE_SMTP_FROM")),
+		TLS:      notify.TLSMode(strings.ToLower(p.oneOf("PASSERELLE_SMTP_TLS", string(notify.TLSStartTLS), string(notify.TLSNone), string(notify.TLSStartTLS), string(notify.TLSImplicit)))),
+	}
+	if c.From == "" {
+		c.From = "Passerelle <no-reply@passerelle.local>"
+	}
+	defPort := 587
+	if c.TLS == notify.TLSImplicit {
+		defPort = 465
+	}
+	c.Port = defPort
+	if v := strings.TrimSpace(p.getenv("PASSERELLE_SMTP_PORT")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 65535 {
+			p.fail("PASSERELLE_SMTP_PORT", "is %q; expected a port from 1 to 65535 (587 for STARTTLS, 465 for TLS)", v)
+		} else {
+			c.Port = n
+		}
+	}
+	if c.Host == "" {
+		for _, name := range []string{"PASSERELLE_SMTP_USERNAME", "PASSERELLE_SMTP_PASSWORD"} {
+			if p.getenv(name) != "" {
+				p.fail(name, "is set but PASSERELLE_SMTP_HOST is not: set the host, or unset it to use the outbox folder")
+			}
+		}
+		return c
+	}
+	if a, err := mail.ParseAddress(c.From); err != nil || a.Address == "" {
+		p.fail("PASSERELLE_SMTP_FROM", "is %q; expected an address such as \"Passerelle <no-reply@example.fr>\"", c.From)
+	}
+	if (c.Username == "") != (c.Password == "") {
+		p.fail("PASSERELLE_SMTP_USERNAME", "and PASSERELLE_SMTP_PASSWORD go together: give both, or neither")
+	}
+	if _, err := notify.NewSMTP(c); err != nil && len(p.problems) == 0 {
+		p.fail("PASSERELLE_SMTP_HOST", "settings are invalid: %v", err)
+	}
+	return c
 }

@@ -159,7 +159,10 @@ type Preferences struct {
 	// LastDigestDay is the last day (YYYY-MM-DD, Paris time) a digest was
 	// queued for the user.
 	LastDigestDay string
-	UpdatedAt     time.Time
+	// LastDigestAt is when that digest was queued: the next one tells of
+	// what was published since.
+	LastDigestAt time.Time
+	UpdatedAt    time.Time
 }
 
 // EmailOn reports whether the user wants e-mails of kind k.

@@ -372,12 +372,11 @@ type Unsubscribed struct {
 	Kind   Kind
 }
 
-// Unsubscribe turns off the kind of e-mail named by a token from an
-// unsubscribe link. It needs no login: the signed token is the proof.
-// Following a link twice is not an error.
-// Errors: EINVALID "error.notify.unsubscribe_invalid" (forged, altered,
-// signed for another purpose) or "error.notify.unsubscribe_expired".
-func (s *Service) Unsubscribe(ctx context.Context, token string) (Unsubscribed, error) {
+// CheckUnsubscribe says what an unsubscribe token would turn off, without
+// changing anything: the page behind the link shows it and asks for a
+// confirmation (a mail scanner following links must not unsubscribe
+// anyone). Errors: as Unsubscribe's.
+func (s *Service) CheckUnsubscribe(token string) (Unsubscribed, error) {
 	payload, err := auth.Verify(Purpose, token, s.key, s.now())
 	if errors.Is(err, auth.ErrSignedExpired) {
 		return Unsubscribed{}, &passerelle.Error{Code: passerelle.EINVALID, Key: "error.notify.unsubscribe_expired", Err: err}
@@ -390,10 +389,23 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (Unsubscribed, 
 		return Unsubscribed{}, &passerelle.Error{Code: passerelle.EINVALID, Key: "error.notify.unsubscribe_invalid",
 			Err: fmt.Errorf("unsubscribe: bad payload")}
 	}
-	if _, err := s.repo.SetEmailOff(ctx, user, Kind(kind), true, s.clock()); err != nil {
+	return Unsubscribed{UserID: user, Kind: Kind(kind)}, nil
+}
+
+// Unsubscribe turns off the kind of e-mail named by a token from an
+// unsubscribe link. It needs no login: the signed token is the proof.
+// Following a link twice is not an error.
+// Errors: EINVALID "error.notify.unsubscribe_invalid" (forged, altered,
+// signed for another purpose) or "error.notify.unsubscribe_expired".
+func (s *Service) Unsubscribe(ctx context.Context, token string) (Unsubscribed, error) {
+	u, err := s.CheckUnsubscribe(token)
+	if err != nil {
+		return Unsubscribed{}, err
+	}
+	if _, err := s.repo.SetEmailOff(ctx, u.UserID, u.Kind, true, s.clock()); err != nil {
 		return Unsubscribed{}, fmt.Errorf("unsubscribe: %w", err)
 	}
-	return Unsubscribed{UserID: user, Kind: Kind(kind)}, nil
+	return u, nil
 }
 
 func caller(ctx context.Context) (auth.Identity, error) {

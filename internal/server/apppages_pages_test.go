@@ -14,9 +14,9 @@ var (
 )
 
 // text reads a page's text as a person does: no tags, entities decoded,
-// spaces collapsed.
+// spaces (also the non-breaking ones of French typography) collapsed.
 func (p page) text() string {
-	return spaces.ReplaceAllString(html.UnescapeString(tags.ReplaceAllString(p.body, " ")), " ")
+	return spaces.ReplaceAllString(strings.ReplaceAll(html.UnescapeString(tags.ReplaceAllString(p.body, " ")), "\u00a0", " "), " ")
 }
 
 func (p page) says(parts ...string) page {

@@ -30,6 +30,9 @@ import (
 	"passerelle/internal/config"
 	"passerelle/internal/i18n"
 	"passerelle/internal/matching"
+	"passerelle/internal/notices"
+	"passerelle/internal/notify"
+	"passerelle/internal/notify/notifydb"
 	"passerelle/internal/offer"
 	"passerelle/internal/offer/offerdb"
 	"passerelle/internal/place"
@@ -61,6 +64,13 @@ type testEnv struct {
 	mail     *mailbox
 	spec     *apiSpec
 	cfg      config.Config
+
+	// notes is the notifications service; notesRepo its store, for tests
+	// that run the outbox worker themselves.
+	notes     *notify.Service
+	notesRepo *notifydb.Store
+	// st lets notification tests build the digest (with matches).
+	st *store.Store
 }
 
 type mailbox struct {
@@ -160,8 +170,17 @@ func newEnv(t *testing.T) *testEnv {
 	if err := matches.Start(matchCtx); err != nil {
 		t.Fatal(err)
 	}
+	if err := notifydb.EnsureIndexes(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	notesRepo := notifydb.New(st)
+	notes, err := notify.NewService(notesRepo, notify.Options{Messages: catalog, BaseURL: testIssuer, UnsubscribeKey: testUnsubscribeKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := notices.Workflow{Notify: notes, Accounts: accountdb.New(st), Offers: offerdb.New(st), Profiles: candidatedb.New(st)}
 	applications := application.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: offers},
-		server.ApplicationCandidates{Profiles: profiles, Store: candidatedb.New(st)}, time.Now)
+		server.ApplicationCandidates{Profiles: profiles, Store: candidatedb.New(st)}, time.Now, application.WithEvents(events))
 	auditLog := audit.New(auditdb.New(st), time.Now)
 	srv, err := server.New(server.Deps{
 		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
@@ -169,6 +188,8 @@ func newEnv(t *testing.T) *testEnv {
 		Profiles: profiles, Offers: offers, Taxonomy: tax, Places: places, Matches: matches,
 		Applications: server.ApplicationWorkflow{Service: applications, Profiles: candidatedb.New(st)},
 		Audit:        auditLog, Orgs: accountdb.New(st),
+
+		Notifications: notes,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +199,8 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 
-	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, audit: auditLog, matches: matches, mail: mb, spec: spec, cfg: cfg}
+	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, audit: auditLog, mail: mb, spec: spec, cfg: cfg,
+		notes: notes, notesRepo: notesRepo, matches: matches, st: st}
 }
 
 // response is what a test request got back.

@@ -234,6 +234,10 @@ func (s *Server) newPage(c *fiber.Ctx, title string, data any) Page {
 		if u.OrgID != "" {
 			nav("/organisation", "nav.organisation")
 		}
+		p.Nav = append(p.Nav, s.notificationsNav(c))
+		if u.Role == auth.RoleAdmin {
+			nav("/admin/emails", "nav.admin_emails")
+		}
 		nav("/account", "nav.account")
 	} else {
 		nav("/login", "nav.login")

@@ -47,6 +47,9 @@ type Deps struct {
 	// organisations in the trail a candidate reads.
 	Audit AuditTrail
 	Orgs  OrgDirectory
+	// Notifications serves in-app notifications, e-mail preferences and
+	// unsubscribe links (notify.Service).
+	Notifications Notifications
 	// CSRFKey signs the forms' anti-forgery tokens (at least 32 bytes).
 	CSRFKey []byte
 }
@@ -72,6 +75,8 @@ type Server struct {
 	csrfKey      []byte
 	assets       fs.FS
 	openapiDoc   []byte
+
+	notifications Notifications
 }
 
 // New builds the Fiber app with every route and middleware.
@@ -91,6 +96,7 @@ func New(d Deps) (*Server, error) {
 		accounts: d.Accounts, tokens: d.Tokens, csrfKey: d.CSRFKey, assets: d.Assets,
 		profiles: d.Profiles, offers: d.Offers, taxonomy: d.Taxonomy, places: d.Places, matches: d.Matches,
 		applications: d.Applications, audit: d.Audit, orgs: d.Orgs}
+	s.notifications = d.Notifications
 	if s.openapiDoc, err = OpenAPI(d.Assets); err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
@@ -140,6 +146,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountInvitationAPI(api)
 	s.mountPoolAPI(api)
 	s.mountReviewAPI(api)
+	s.mountNotifyAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
@@ -151,6 +158,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountAuditPages(s.app)
 	s.mountApplicationPages(s.app)
 	s.mountReviewPages(s.app)
+	s.mountNotifyPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })

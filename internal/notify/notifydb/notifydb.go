@@ -100,6 +100,7 @@ type prefsDoc struct {
 	ID            string    `bson:"_id"`
 	EmailOff      []string  `bson:"emailOff"`
 	LastDigestDay string    `bson:"lastDigestDay,omitempty"`
+	LastDigestAt  time.Time `bson:"lastDigestAt,omitempty"`
 	UpdatedAt     time.Time `bson:"updatedAt"`
 }
 
@@ -139,7 +140,7 @@ func fromNotificationDoc(d notificationDoc) notify.Notification {
 }
 
 func fromPrefsDoc(d prefsDoc) notify.Preferences {
-	p := notify.Preferences{UserID: d.ID, LastDigestDay: d.LastDigestDay, UpdatedAt: d.UpdatedAt}
+	p := notify.Preferences{UserID: d.ID, LastDigestDay: d.LastDigestDay, LastDigestAt: d.LastDigestAt, UpdatedAt: d.UpdatedAt}
 	for _, k := range d.EmailOff {
 		p.EmailOff = append(p.EmailOff, notify.Kind(k))
 	}
@@ -302,7 +303,7 @@ func (s *Store) ClaimDigestDay(ctx context.Context, userID, day string, at time.
 	_, err := s.prefs.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: userID}, {Key: "lastDigestDay", Value: bson.D{{Key: "$ne", Value: day}}}},
 		bson.D{
-			{Key: "$set", Value: bson.D{{Key: "lastDigestDay", Value: day}, {Key: "updatedAt", Value: at}}},
+			{Key: "$set", Value: bson.D{{Key: "lastDigestDay", Value: day}, {Key: "lastDigestAt", Value: at}, {Key: "updatedAt", Value: at}}},
 			{Key: "$setOnInsert", Value: bson.D{{Key: "emailOff", Value: bson.A{}}}},
 		},
 		options.UpdateOne().SetUpsert(true))
