@@ -21,6 +21,8 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	"passerelle/internal/caseload"
+	"passerelle/internal/caseload/caseloaddb"
 	"passerelle/internal/config"
 	"passerelle/internal/i18n"
 	"passerelle/internal/mail"
@@ -46,6 +48,7 @@ func schema() []store.Migration {
 		store.Migration{ID: 5, Name: "ROME release indexes", Up: skilldb.EnsureIndexes},
 		store.Migration{ID: 6, Name: "communes indexes", Up: placedb.EnsureIndexes},
 		store.Migration{ID: 7, Name: "application indexes", Up: applicationdb.EnsureIndexes},
+		store.Migration{ID: 10, Name: "caseload indexes", Up: caseloaddb.EnsureIndexes},
 	)
 }
 
@@ -66,6 +69,9 @@ type application struct {
 	// applications reads offers and candidates with the caller's rights,
 	// and candidate names (shown to companies applied to) from the store.
 	applications server.ApplicationWorkflow
+	// caseload links candidates and adviser organisations and computes the
+	// advisers' dashboard.
+	caseload *caseload.Service
 }
 
 // accessTokenAudience names the API as the audience of access tokens, so a
@@ -129,6 +135,9 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.St
 			server.ApplicationCandidates{Profiles: app.profiles}, time.Now, workflow.WithLogger(log)),
 		Profiles: candidatedb.New(st),
 	}
+	accountsRead := caseload.Accounts{Store: accountdb.New(st)}
+	app.caseload = caseload.NewService(caseloaddb.New(st), app.profiles, accountsRead, accountsRead,
+		app.applications.Service, caseload.BestMatch{Ranker: app.matches}, time.Now, caseload.WithLogger(log))
 	return app, nil
 }
 
