@@ -165,6 +165,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *applic
 		Places:       app.places,
 		Matches:      app.matches,
 		Applications: app.applications,
+		Caseload:     app.caseload, AdviserConsent: app.applications,
 	})
 	if err != nil {
 		return err

@@ -82,7 +82,9 @@ type Request struct {
 }
 
 // RequestID returns the id of candidateID's request to orgID.
-func RequestID(candidateID, orgID string) string { return digest("caseload request", candidateID, orgID) }
+func RequestID(candidateID, orgID string) string {
+	return digest("caseload request", candidateID, orgID)
+}
 
 // Via says how a link was made.
 type Via string

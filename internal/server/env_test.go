@@ -25,6 +25,8 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	"passerelle/internal/caseload"
+	"passerelle/internal/caseload/caseloaddb"
 	"passerelle/internal/config"
 	"passerelle/internal/i18n"
 	"passerelle/internal/matching"
@@ -54,6 +56,7 @@ type testEnv struct {
 	profiles *candidate.Service
 	offers   *offer.Service
 	apps     *application.Service
+	caseload *caseload.Service
 	mail     *mailbox
 	spec     *apiSpec
 	cfg      config.Config
@@ -113,7 +116,7 @@ func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	st := storetest.MustOpen(t)
 	ctx := context.Background()
-	for _, ensure := range []func(context.Context, *store.Store) error{accountdb.EnsureIndexes, candidatedb.EnsureIndexes, offerdb.EnsureIndexes, applicationdb.EnsureIndexes} {
+	for _, ensure := range []func(context.Context, *store.Store) error{accountdb.EnsureIndexes, candidatedb.EnsureIndexes, offerdb.EnsureIndexes, applicationdb.EnsureIndexes, caseloaddb.EnsureIndexes} {
 		if err := ensure(ctx, st); err != nil {
 			t.Fatal(err)
 		}
@@ -158,11 +161,15 @@ func newEnv(t *testing.T) *testEnv {
 	}
 	applications := application.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: offers},
 		server.ApplicationCandidates{Profiles: profiles}, time.Now)
+	caseloadAccounts := caseload.Accounts{Store: accountdb.New(st)}
+	caseloads := caseload.NewService(caseloaddb.New(st), profiles, caseloadAccounts, caseloadAccounts, applications,
+		caseload.BestMatch{Ranker: matches}, time.Now)
 	srv, err := server.New(server.Deps{
 		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
 		Accounts: accounts, Tokens: tokens, CSRFKey: []byte("csrf-key-for-tests-0123456789abcdef"),
 		Profiles: profiles, Offers: offers, Taxonomy: tax, Places: places, Matches: matches,
 		Applications: server.ApplicationWorkflow{Service: applications, Profiles: candidatedb.New(st)},
+		Caseload:     caseloads, AdviserConsent: applications,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +179,7 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 
-	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, mail: mb, spec: spec, cfg: cfg}
+	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, caseload: caseloads, mail: mb, spec: spec, cfg: cfg}
 }
 
 // response is what a test request got back.

@@ -204,8 +204,11 @@ func (s *Server) newPage(c *fiber.Ctx, title string, data any) Page {
 		case auth.RoleCandidate:
 			nav("/profile", "nav.profile")
 			nav("/matches", "nav.matches")
+			nav("/account/advisers", "nav.advisers")
 		case auth.RoleEmployer:
 			nav("/company/offers", "nav.my_offers")
+		case auth.RoleAdviser:
+			nav("/caseload", "nav.caseload")
 		}
 		if u.OrgID != "" {
 			nav("/organisation", "nav.organisation")

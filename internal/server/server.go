@@ -43,6 +43,11 @@ type Deps struct {
 	Matches  Matches
 	// Applications runs the application workflow.
 	Applications Applications
+	// Caseload links candidates to adviser organisations and draws the
+	// advisers' dashboard; AdviserConsent holds the candidate's consent to
+	// applications on their behalf (application.Service).
+	Caseload       Caseload
+	AdviserConsent AdviserConsent
 	// CSRFKey signs the forms' anti-forgery tokens (at least 32 bytes).
 	CSRFKey []byte
 }
@@ -63,6 +68,8 @@ type Server struct {
 	places       Places
 	matches      Matches
 	applications Applications
+	caseload     Caseload
+	consent      AdviserConsent
 	csrfKey      []byte
 	assets       fs.FS
 	openapiDoc   []byte
@@ -85,6 +92,7 @@ func New(d Deps) (*Server, error) {
 		accounts: d.Accounts, tokens: d.Tokens, csrfKey: d.CSRFKey, assets: d.Assets,
 		profiles: d.Profiles, offers: d.Offers, taxonomy: d.Taxonomy, places: d.Places, matches: d.Matches,
 		applications: d.Applications}
+	s.caseload, s.consent = d.Caseload, d.AdviserConsent
 	if s.openapiDoc, err = OpenAPI(d.Assets); err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
@@ -130,6 +138,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountOfferAPI(api)
 	s.mountMatchAPI(api)
 	s.mountApplicationAPI(api)
+	s.mountCaseloadAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
@@ -138,6 +147,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountProfilePages(s.app)
 	s.mountOfferPages(s.app)
 	s.mountMatchPages(s.app)
+	s.mountCaseloadPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })
