@@ -68,7 +68,7 @@ func TestCaseloadPagesJourney(t *testing.T) {
 	body := string(r.body)
 	for _, want := range []string{"Awa Diallo", `href="/candidates/` + cand.id + `/profile"`, `href="/candidates/` + cand.id + `/matches"`,
 		`<svg role="img" aria-labelledby="chart-title chart-desc"`, `<title id="chart-title">`, `<desc id="chart-desc">`,
-		"<caption>Candidatures par statut", "Aucune candidature", "1 personnes suivies"} {
+		"<caption>Candidatures par statut", "Aucune candidature", "Personnes suivies : 1."} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
