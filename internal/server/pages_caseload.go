@@ -334,7 +334,7 @@ func (s *Server) outcomesChart(c *fiber.Ctx, outcomes []caseload.Outcome) caselo
 		y := 4 + i*chartRowH
 		ch.Bars = append(ch.Bars, caseloadBar{Status: string(o.Status), Label: label, Count: o.Count, Y: y, TextY: y + chartBarH/2 + 5,
 			W: w, CountX: chartLabelW + w + 8})
-		parts = append(parts, label+" : "+strconv.Itoa(o.Count))
+		parts = append(parts, s.t(c, "caseload.count_item", label, o.Count))
 	}
 	ch.Title = s.t(c, "caseload.chart.title")
 	ch.Desc = s.t(c, "caseload.chart.desc", ch.Total) + " " + strings.Join(parts, ", ") + "."
@@ -402,7 +402,7 @@ func (s *Server) fillCaseloadPage(c *fiber.Ctx, d *caseloadPage, q caseloadQuery
 		}
 		for _, st := range application.Statuses() {
 			if n := r.Applications[st]; n > 0 {
-				v.Applications = append(v.Applications, s.t(c, "application.status."+string(st))+" : "+strconv.Itoa(n))
+				v.Applications = append(v.Applications, s.t(c, "caseload.count_item", s.t(c, "application.status."+string(st)), n))
 			}
 		}
 		days := int(dash.Now.Sub(r.LastActivity).Hours() / 24)
