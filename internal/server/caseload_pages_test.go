@@ -65,10 +65,17 @@ func TestCaseloadPagesJourney(t *testing.T) {
 	// The adviser's dashboard: the candidate, links to the adviser pages,
 	// the chart (an image with a title and a description) and its table.
 	r = ab.do(t, "GET", "/caseload", nil)
+	if !strings.Contains(string(r.body), "Aucune candidature") {
+		t.Fatalf("dashboard before any application: %s", r.body)
+	}
+	owner := e.employer(t, "owner@a.fr", "732829320")
+	e.apply(t, cand, publishedGoOffer(t, e, owner), "")
+	r = ab.do(t, "GET", "/caseload", nil)
 	body := string(r.body)
 	for _, want := range []string{"Awa Diallo", `href="/candidates/` + cand.id + `/profile"`, `href="/candidates/` + cand.id + `/matches"`,
 		`<svg role="img" aria-labelledby="chart-title chart-desc"`, `<title id="chart-title">`, `<desc id="chart-desc">`,
-		"<caption>Candidatures par statut", "Aucune candidature", "Personnes suivies : 1."} {
+		"<caption>Candidatures par statut", "<li>Reçue : 1</li>", "Personnes suivies : 1.",
+		`<rect x="190" y="4" width="300"`, "1 candidatures au total. Reçue : 1, En cours d&#39;examen : 0"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
