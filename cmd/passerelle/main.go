@@ -172,6 +172,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *applic
 		Orgs:         app.orgs,
 
 		Notifications: app.notifications,
+		Caseload:      app.caseload, AdviserConsent: app.applications,
 	})
 	if err != nil {
 		return err

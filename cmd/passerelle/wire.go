@@ -22,6 +22,8 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	"passerelle/internal/caseload"
+	"passerelle/internal/caseload/caseloaddb"
 	"passerelle/internal/config"
 	"passerelle/internal/i18n"
 	"passerelle/internal/mail"
@@ -52,6 +54,7 @@ func schema() []store.Migration {
 		store.Migration{ID: 7, Name: "application indexes", Up: applicationdb.EnsureIndexes},
 		store.Migration{ID: 8, Name: "notification indexes", Up: notifydb.EnsureIndexes},
 		store.Migration{ID: 9, Name: "audit trail indexes", Up: auditdb.EnsureIndexes},
+		store.Migration{ID: 10, Name: "caseload indexes", Up: caseloaddb.EnsureIndexes},
 	)
 }
 
@@ -81,6 +84,9 @@ type application struct {
 	notifications *notify.Service
 	outbox        *notify.Worker
 	digest        *notices.Digest
+	// caseload links candidates and adviser organisations and computes the
+	// advisers' dashboard.
+	caseload *caseload.Service
 }
 
 // accessTokenAudience names the API as the audience of access tokens, so a
@@ -166,6 +172,9 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.St
 		Profiles: candidatedb.New(st),
 	}
 	app.audit, app.orgs = audit.New(auditdb.New(st), time.Now), accountdb.New(st)
+	accountsRead := caseload.Accounts{Store: accountdb.New(st)}
+	app.caseload = caseload.NewService(caseloaddb.New(st), app.profiles, accountsRead, accountsRead,
+		app.applications.Service, caseload.BestMatch{Ranker: app.matches}, time.Now, caseload.WithLogger(log))
 	return app, nil
 }
 

@@ -2,6 +2,7 @@ package candidate_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -414,6 +415,37 @@ func TestCaseloadLinks(t *testing.T) {
 	}
 	_, err = e.svc.LinkAdviser(candidateCtx(candA), candA, hexID(0xbff))
 	wantErr(t, err, passerelle.EINVALID, "")
+}
+
+// TestLinkOnRequestAndCaseload: an adviser links their own organisation
+// (the caseload service checked the candidate's request) and lists it.
+func TestLinkOnRequestAndCaseload(t *testing.T) {
+	e := newEnv(t)
+	mine(t, e, candA)
+	mine(t, e, candB)
+	adv := adviserCtx(adviserOrg)
+	for _, ctx := range []context.Context{candidateCtx(candA), as(auth.RoleEmployer, hexID(0xe1), companyOrg), as(auth.RoleAdmin, hexID(0xad0), "")} {
+		_, err := e.svc.LinkOnRequest(ctx, candA)
+		wantErr(t, err, passerelle.EFORBIDDEN, "error.profile.caseload_candidate_only")
+		_, err = e.svc.Caseload(ctx, "", 10)
+		wantErr(t, err, passerelle.EFORBIDDEN, "")
+	}
+	_, err := e.svc.LinkOnRequest(adv, hexID(0xdead))
+	wantErr(t, err, passerelle.ENOTFOUND, "")
+	p, err := e.svc.LinkOnRequest(adv, candA)
+	if err != nil || !slices.Equal(p.AdviserOrgs, []string{adviserOrg}) {
+		t.Fatalf("LinkOnRequest: %+v %v", p.AdviserOrgs, err)
+	}
+	if _, err := e.svc.Get(adv, candA); err != nil {
+		t.Fatalf("adviser after link on request: %v", err)
+	}
+	list, err := e.svc.Caseload(adv, "", 10)
+	if err != nil || len(list) != 1 || list[0].ID != candA {
+		t.Fatalf("Caseload = %v, %v; want candA only", list, err)
+	}
+	if list, err := e.svc.Caseload(adviserCtx(otherOrg), "", 10); err != nil || len(list) != 0 {
+		t.Fatalf("other organisation's caseload = %v, %v; want empty", list, err)
+	}
 }
 
 func TestOptimisticConcurrency(t *testing.T) {

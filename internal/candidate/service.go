@@ -43,6 +43,10 @@ type Repository interface {
 	// ScanProfiles returns at most limit profiles with an ID above afterID,
 	// by increasing ID: a resumable walk over every profile.
 	ScanProfiles(ctx context.Context, afterID string, limit int) ([]Profile, error)
+	// CaseloadProfiles returns at most limit profiles whose AdviserOrgs hold
+	// orgID, with an ID above afterID, by increasing ID: a resumable walk
+	// over an adviser organisation's caseload.
+	CaseloadProfiles(ctx context.Context, orgID, afterID string, limit int) ([]Profile, error)
 }
 
 // Taxonomy is what the Service asks the skill taxonomy; *skill.Taxonomy
@@ -256,22 +260,69 @@ func (s *Service) Update(ctx context.Context, candidateID string, in ProfileInpu
 
 // LinkAdviser adds an adviser organisation to the candidate's caseload, so
 // that its advisers may read and edit the profile. Only the candidate (who
-// thereby consents) or an admin may do it; it is idempotent. The invitation
-// flow that will drive it belongs to a later feature.
+// thereby consents, e.g. accepting an adviser's invitation) or an admin may
+// do it; it is idempotent. An adviser links a candidate who asked with
+// LinkOnRequest.
 func (s *Service) LinkAdviser(ctx context.Context, candidateID, orgID string) (Profile, error) {
 	if !validOrgID(orgID) {
 		return Profile{}, passerelle.Invalid(passerelle.FieldError{Field: "orgId", Key: "profile.adviser_org.invalid"})
 	}
-	return s.changeCaseload(ctx, candidateID, func(p *Profile) error {
-		if slices.Contains(p.AdviserOrgs, orgID) {
-			return nil
-		}
-		if len(p.AdviserOrgs) >= MaxAdviserOrgs {
-			return passerelle.Invalid(passerelle.FieldError{Field: "orgId", Key: "profile.adviser_orgs.too_many", Param: fmt.Sprint(MaxAdviserOrgs)})
-		}
-		p.AdviserOrgs = append(p.AdviserOrgs, orgID)
+	return s.changeCaseload(ctx, candidateID, func(p *Profile) error { return addOrg(p, orgID) })
+}
+
+// LinkOnRequest adds the calling adviser's organisation to the caseload of
+// candidateID because the candidate asked to join it: the candidate's
+// consent is their request. This service does not see requests; its one
+// caller, caseload.Service.AcceptRequest, holds that rule: it links only
+// after moving the candidate's pending request to this organisation to
+// accepted, in one conditional write, and puts it back if this fails. So
+// the consent rule stays in one place, the caseload service, and this
+// method only records its outcome. It is idempotent.
+//
+// Errors: EUNAUTHORIZED; EFORBIDDEN "error.profile.caseload_candidate_only"
+// for a caller who is not an adviser of an organisation; ENOTFOUND when the
+// candidate has no profile; EINVALID when the candidate already has
+// MaxAdviserOrgs organisations.
+func (s *Service) LinkOnRequest(ctx context.Context, candidateID string) (Profile, error) {
+	actor, err := caller(ctx)
+	if err != nil {
+		return Profile{}, err
+	}
+	if actor.Role != auth.RoleAdviser || !validOrgID(actor.OrgID) {
+		return Profile{}, passerelle.Errorf(passerelle.EFORBIDDEN, "error.profile.caseload_candidate_only")
+	}
+	return s.writeCaseload(ctx, candidateID, func(p *Profile) error { return addOrg(p, actor.OrgID) })
+}
+
+// addOrg adds orgID to p's caseload, within MaxAdviserOrgs.
+func addOrg(p *Profile, orgID string) error {
+	if slices.Contains(p.AdviserOrgs, orgID) {
 		return nil
-	})
+	}
+	if len(p.AdviserOrgs) >= MaxAdviserOrgs {
+		return passerelle.Invalid(passerelle.FieldError{Field: "orgId", Key: "profile.adviser_orgs.too_many", Param: fmt.Sprint(MaxAdviserOrgs)})
+	}
+	p.AdviserOrgs = append(p.AdviserOrgs, orgID)
+	return nil
+}
+
+// Caseload returns at most limit profiles (clamped to 1…1000) of the
+// calling adviser's organisation's caseload with an ID above afterID, by
+// increasing ID. Errors: EUNAUTHORIZED; EFORBIDDEN for anyone but an
+// adviser of an organisation.
+func (s *Service) Caseload(ctx context.Context, afterID string, limit int) ([]Profile, error) {
+	actor, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Role != auth.RoleAdviser || !validOrgID(actor.OrgID) {
+		return nil, passerelle.Errorf(passerelle.EFORBIDDEN, "error.forbidden")
+	}
+	ps, err := s.repo.CaseloadProfiles(ctx, actor.OrgID, afterID, min(max(limit, 1), 1000))
+	if err != nil {
+		return nil, fmt.Errorf("caseload: %w", err)
+	}
+	return ps, nil
 }
 
 // UnlinkAdviser removes an adviser organisation from the caseload: the
@@ -284,25 +335,33 @@ func (s *Service) UnlinkAdviser(ctx context.Context, candidateID, orgID string) 
 	})
 }
 
-// changeCaseload applies change to the stored caseload. A caseload change
-// does not depend on the rest of the profile, so a concurrent edit is not a
-// reason to bother the candidate: it re-reads and retries.
+// changeCaseload applies change to the stored caseload for the candidate
+// themself or an admin.
 func (s *Service) changeCaseload(ctx context.Context, candidateID string, change func(*Profile) error) (Profile, error) {
 	actor, err := caller(ctx)
 	if err != nil {
 		return Profile{}, err
 	}
+	return s.writeCaseload(ctx, candidateID, func(p *Profile) error {
+		self := actor.Role == auth.RoleCandidate && actor.UserID == p.ID
+		if !self && actor.Role != auth.RoleAdmin {
+			if accessOf(actor, *p) == accessNone {
+				return notFound(fmt.Errorf("change caseload of %s: not visible to %s", candidateID, actor.UserID))
+			}
+			return passerelle.Errorf(passerelle.EFORBIDDEN, "error.profile.caseload_candidate_only")
+		}
+		return change(p)
+	})
+}
+
+// writeCaseload applies change to the stored caseload. A caseload change
+// does not depend on the rest of the profile, so a concurrent edit is not a
+// reason to bother the candidate: it re-reads and retries.
+func (s *Service) writeCaseload(ctx context.Context, candidateID string, change func(*Profile) error) (Profile, error) {
 	for range 5 {
 		cur, err := s.repo.Profile(ctx, candidateID)
 		if err != nil {
 			return Profile{}, fmt.Errorf("change caseload: %w", err)
-		}
-		self := actor.Role == auth.RoleCandidate && actor.UserID == cur.ID
-		if !self && actor.Role != auth.RoleAdmin {
-			if accessOf(actor, cur) == accessNone {
-				return Profile{}, notFound(fmt.Errorf("change caseload of %s: not visible to %s", candidateID, actor.UserID))
-			}
-			return Profile{}, passerelle.Errorf(passerelle.EFORBIDDEN, "error.profile.caseload_candidate_only")
 		}
 		p := cur
 		p.AdviserOrgs = slices.Clone(cur.AdviserOrgs)

@@ -27,6 +27,8 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	"passerelle/internal/caseload"
+	"passerelle/internal/caseload/caseloaddb"
 	"passerelle/internal/config"
 	"passerelle/internal/i18n"
 	"passerelle/internal/matching"
@@ -61,6 +63,7 @@ type testEnv struct {
 	apps     *application.Service
 	audit    *audit.Log
 	matches  *matching.Service
+	caseload *caseload.Service
 	mail     *mailbox
 	spec     *apiSpec
 	cfg      config.Config
@@ -127,7 +130,7 @@ func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	st := storetest.MustOpen(t)
 	ctx := context.Background()
-	for _, ensure := range []func(context.Context, *store.Store) error{accountdb.EnsureIndexes, candidatedb.EnsureIndexes, offerdb.EnsureIndexes, applicationdb.EnsureIndexes, auditdb.EnsureIndexes} {
+	for _, ensure := range []func(context.Context, *store.Store) error{accountdb.EnsureIndexes, candidatedb.EnsureIndexes, offerdb.EnsureIndexes, applicationdb.EnsureIndexes, auditdb.EnsureIndexes, caseloaddb.EnsureIndexes} {
 		if err := ensure(ctx, st); err != nil {
 			t.Fatal(err)
 		}
@@ -182,6 +185,9 @@ func newEnv(t *testing.T) *testEnv {
 	applications := application.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: offers},
 		server.ApplicationCandidates{Profiles: profiles, Store: candidatedb.New(st)}, time.Now, application.WithEvents(events))
 	auditLog := audit.New(auditdb.New(st), time.Now)
+	caseloadAccounts := caseload.Accounts{Store: accountdb.New(st)}
+	caseloads := caseload.NewService(caseloaddb.New(st), profiles, caseloadAccounts, caseloadAccounts, applications,
+		caseload.BestMatch{Ranker: matches}, time.Now)
 	srv, err := server.New(server.Deps{
 		Config: cfg, Log: slog.New(slog.DiscardHandler), Store: st, Assets: web.FS, Catalog: catalog,
 		Accounts: accounts, Tokens: tokens, CSRFKey: []byte("csrf-key-for-tests-0123456789abcdef"),
@@ -190,6 +196,7 @@ func newEnv(t *testing.T) *testEnv {
 		Audit:        auditLog, Orgs: accountdb.New(st),
 
 		Notifications: notes,
+		Caseload:      caseloads, AdviserConsent: applications,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -199,8 +206,8 @@ func newEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 
-	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, audit: auditLog, mail: mb, spec: spec, cfg: cfg,
-		notes: notes, notesRepo: notesRepo, matches: matches, st: st}
+	return &testEnv{app: srv.App(), accounts: accounts, profiles: profiles, offers: offers, apps: applications, audit: auditLog, caseload: caseloads,
+		mail: mb, spec: spec, cfg: cfg, notes: notes, notesRepo: notesRepo, matches: matches, st: st}
 }
 
 // response is what a test request got back.

@@ -227,9 +227,12 @@ func (s *Server) newPage(c *fiber.Ctx, title string, data any) Page {
 			nav("/profile", "nav.profile")
 			nav("/matches", "nav.matches")
 			nav("/applications", "nav.applications")
+			nav("/account/advisers", "nav.advisers")
 		case auth.RoleEmployer:
 			nav("/company/offers", "nav.my_offers")
 			nav("/company/pool", "nav.pool")
+		case auth.RoleAdviser:
+			nav("/caseload", "nav.caseload")
 		}
 		if u.OrgID != "" {
 			nav("/organisation", "nav.organisation")

@@ -50,6 +50,11 @@ type Deps struct {
 	// Notifications serves in-app notifications, e-mail preferences and
 	// unsubscribe links (notify.Service).
 	Notifications Notifications
+	// Caseload links candidates to adviser organisations and draws the
+	// advisers' dashboard; AdviserConsent holds the candidate's consent to
+	// applications on their behalf (application.Service).
+	Caseload       Caseload
+	AdviserConsent AdviserConsent
 	// CSRFKey signs the forms' anti-forgery tokens (at least 32 bytes).
 	CSRFKey []byte
 }
@@ -72,6 +77,8 @@ type Server struct {
 	applications Applications
 	audit        AuditTrail
 	orgs         OrgDirectory
+	caseload     Caseload
+	consent      AdviserConsent
 	csrfKey      []byte
 	assets       fs.FS
 	openapiDoc   []byte
@@ -97,6 +104,7 @@ func New(d Deps) (*Server, error) {
 		profiles: d.Profiles, offers: d.Offers, taxonomy: d.Taxonomy, places: d.Places, matches: d.Matches,
 		applications: d.Applications, audit: d.Audit, orgs: d.Orgs}
 	s.notifications = d.Notifications
+	s.caseload, s.consent = d.Caseload, d.AdviserConsent
 	if s.openapiDoc, err = OpenAPI(d.Assets); err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
@@ -147,6 +155,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountPoolAPI(api)
 	s.mountReviewAPI(api)
 	s.mountNotifyAPI(api)
+	s.mountCaseloadAPI(api)
 
 	// Pages: anti-forgery tokens and the session cookie (both skip /api/).
 	s.app.Use(s.csrf, s.authenticatePage)
@@ -159,6 +168,7 @@ func (s *Server) routes(assets fs.FS) {
 	s.mountApplicationPages(s.app)
 	s.mountReviewPages(s.app)
 	s.mountNotifyPages(s.app)
+	s.mountCaseloadPages(s.app)
 
 	if s.cfg.DebugRoutes {
 		s.app.Get("/debug/panic", func(*fiber.Ctx) error { panic("debug panic requested") })

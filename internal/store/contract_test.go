@@ -297,6 +297,75 @@ func TestStoreContract(t *testing.T) {
 			t.Fatalf("$in on skills.code: %d %v", n, err)
 		}
 	})
+	t.Run("caseload: two-field equality by date, upsert by replace, answer on status", func(t *testing.T) {
+		// The shapes of package caseloaddb and of a caseload's profiles:
+		// an e-mail's pending invitations newest first, a link record
+		// written whole by id, an answer conditional on the pending
+		// status, and membership in an array with a $gt on _id.
+		k := s.DB.Collection("contract_caseload")
+		t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+		if _, err := k.InsertMany(ctx, []any{
+			bson.D{{Key: "_id", Value: "i1"}, {Key: "email", Value: "a@x.fr"}, {Key: "status", Value: "pending"}, {Key: "createdAt", Value: t0}, {Key: "orgs", Value: bson.A{"o1", "o2"}}},
+			bson.D{{Key: "_id", Value: "i2"}, {Key: "email", Value: "a@x.fr"}, {Key: "status", Value: "pending"}, {Key: "createdAt", Value: t0.Add(time.Hour)}, {Key: "orgs", Value: bson.A{"o1"}}},
+			bson.D{{Key: "_id", Value: "i3"}, {Key: "email", Value: "a@x.fr"}, {Key: "status", Value: "declined"}, {Key: "createdAt", Value: t0.Add(2 * time.Hour)}, {Key: "orgs", Value: bson.A{}}},
+			bson.D{{Key: "_id", Value: "i4"}, {Key: "email", Value: "b@x.fr"}, {Key: "status", Value: "pending"}, {Key: "createdAt", Value: t0}, {Key: "orgs", Value: bson.A{"o2"}}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		cids := func(filter, sort bson.D, limit int64) []string {
+			t.Helper()
+			cur, err := k.Find(ctx, filter, options.Find().SetSort(sort).SetLimit(limit))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []struct {
+				ID string `bson:"_id"`
+			}
+			if err := cur.All(ctx, &got); err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, d := range got {
+				out = append(out, d.ID)
+			}
+			return out
+		}
+		newest := bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}
+		eq(t, cids(bson.D{{Key: "email", Value: "a@x.fr"}, {Key: "status", Value: "pending"}}, newest, 10), []string{"i2", "i1"})
+		eq(t, cids(bson.D{{Key: "email", Value: "a@x.fr"}, {Key: "status", Value: "pending"}}, newest, 1), []string{"i2"})
+		eq(t, cids(bson.D{{Key: "orgs", Value: "o1"}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: "i1"}}}}, bson.D{{Key: "_id", Value: 1}}, 10), []string{"i2"})
+		eq(t, cids(bson.D{{Key: "orgs", Value: "o2"}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: ""}}}}, bson.D{{Key: "_id", Value: 1}}, 10), []string{"i1", "i4"})
+
+		answer := func(id, from, to string) bool {
+			var d bson.M
+			err := k.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: from}},
+				bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: to}, {Key: "respondedAt", Value: t0}}}},
+				options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				return false
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d["status"] == to
+		}
+		if !answer("i1", "pending", "accepted") || answer("i1", "pending", "declined") || !answer("i1", "accepted", "pending") {
+			t.Fatal("answers conditional on the status did not behave")
+		}
+		for i, since := range []time.Time{t0, t0.Add(time.Hour)} {
+			if _, err := k.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "l1"}},
+				bson.D{{Key: "_id", Value: "l1"}, {Key: "since", Value: since}, {Key: "revision", Value: int64(i)}}, options.Replace().SetUpsert(true)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var l struct {
+			Since    time.Time `bson:"since"`
+			Revision int64     `bson:"revision"`
+		}
+		if err := k.FindOne(ctx, bson.D{{Key: "_id", Value: "l1"}}).Decode(&l); err != nil || l.Revision != 1 || !l.Since.Equal(t0.Add(time.Hour)) {
+			t.Fatalf("replace with upsert twice: %+v %v", l, err)
+		}
+	})
 	t.Run("aggregate $match $unwind $group $count", func(t *testing.T) {
 		cur, err := c.Aggregate(ctx, mongo.Pipeline{
 			{{Key: "$match", Value: bson.D{{Key: "org", Value: "o2"}}}},

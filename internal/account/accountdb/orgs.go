@@ -263,3 +263,20 @@ func isCode(err error, code string) bool {
 	var e *passerelle.Error
 	return errors.As(err, &e) && e.Code == code
 }
+
+// AdviserOrganisations returns at most limit adviser organisations (clamped
+// to 1…1000) by name: the directory a candidate chooses from to ask to join
+// a caseload (package caseload reads it through the wiring). It is not part
+// of account.Repository: the account service has no use for it.
+func (s *Store) AdviserOrganisations(ctx context.Context, limit int) ([]account.Organisation, error) {
+	var docs []orgDoc
+	if err := s.findAll(ctx, "list adviser organisations", s.orgs, bson.D{{Key: "kind", Value: string(account.KindAdviser)}},
+		bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}, min(max(limit, 1), 1000), &docs); err != nil {
+		return nil, err
+	}
+	out := make([]account.Organisation, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.org())
+	}
+	return out, nil
+}

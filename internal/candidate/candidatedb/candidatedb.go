@@ -3,8 +3,9 @@
 // the candidate's user id. It implements candidate.Repository.
 //
 // Every query shape used here is one STORE.md lists as behaving the same on
-// both stores: _id equality, a $gt range with a scalar sort and a limit, and
-// whole-document replaceOne filtered on _id and revision.
+// both stores: _id equality, a $gt range with a scalar sort and a limit,
+// scalar membership in an array field, and whole-document replaceOne
+// filtered on _id and revision.
 package candidatedb
 
 import (
@@ -346,6 +347,15 @@ const (
 func (s *Store) ScanProfiles(ctx context.Context, afterID string, limit int) ([]candidate.Profile, error) {
 	return s.find(ctx, "scan profiles",
 		bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: afterID}}}},
+		bson.D{{Key: "_id", Value: 1}}, limit)
+}
+
+// CaseloadProfiles implements candidate.Repository: scalar membership in
+// the adviserOrgs array (served by the multikey "adviserOrgs" index) with a
+// $gt on _id, sorted by _id.
+func (s *Store) CaseloadProfiles(ctx context.Context, orgID, afterID string, limit int) ([]candidate.Profile, error) {
+	return s.find(ctx, "caseload profiles",
+		bson.D{{Key: "adviserOrgs", Value: orgID}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: afterID}}}},
 		bson.D{{Key: "_id", Value: 1}}, limit)
 }
 

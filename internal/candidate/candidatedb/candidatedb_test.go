@@ -224,3 +224,41 @@ func TestConcurrentWrites(t *testing.T) {
 		}
 	}
 }
+
+func TestCaseloadProfiles(t *testing.T) {
+	_, repo := open(t)
+	ctx := context.Background()
+	for id, orgs := range map[string][]string{"a": {"org1", "org2"}, "b": {"org2"}, "c": nil, "d": {"org1"}} {
+		p := full(id)
+		p.AdviserOrgs = orgs
+		if _, err := repo.CreateProfile(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(ps []candidate.Profile) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		org, after string
+		limit      int
+		want       []string
+	}{
+		{"org1", "", 10, []string{"a", "d"}},
+		{"org2", "", 10, []string{"a", "b"}},
+		{"org1", "a", 10, []string{"d"}},
+		{"org2", "", 1, []string{"a"}},
+		{"org3", "", 10, nil},
+	} {
+		got, err := repo.CaseloadProfiles(ctx, tc.org, tc.after, tc.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ids(got), tc.want) {
+			t.Errorf("CaseloadProfiles(%s, after %q, %d) = %v, want %v", tc.org, tc.after, tc.limit, ids(got), tc.want)
+		}
+	}
+}
