@@ -21,6 +21,7 @@ import (
 type Applications interface {
 	Invitations
 	TalentPools
+	Reviews
 	Get(ctx context.Context, id string) (application.Application, error)
 	Apply(ctx context.Context, in application.ApplyInput) (application.Application, error)
 	ForCandidate(ctx context.Context, candidateID string, page application.PageRequest) (application.Page[application.Application], error)

@@ -17,6 +17,7 @@ import (
 // advisers of their caseload, admins read only) and answers ENOTFOUND to
 // everyone else, so the handlers never decide access themselves.
 type Profiles interface {
+	SkillValidator
 	Get(ctx context.Context, candidateID string) (candidate.Profile, error)
 	Mine(ctx context.Context, displayName string) (candidate.Profile, error)
 	Update(ctx context.Context, candidateID string, in candidate.ProfileInput, expectedRevision int64) (candidate.Profile, error)

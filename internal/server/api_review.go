@@ -21,51 +21,32 @@ import (
 // on the employer's list of candidates ("recommended by an adviser"),
 // anonymously, and ranks the candidate above an equal score.
 //
-// The routes reach the services already wired rather than new
-// dependencies: the application workflow (Deps.Applications), the profile
-// service (Deps.Profiles) and the account service (Deps.Accounts) answer
-// these interfaces. A server built with services that lack them answers
-// 503, like one without a matching service.
+// The routes use the services already wired: the application workflow
+// (Deps.Applications, which embeds Reviews), the profile service
+// (Deps.Profiles, which embeds SkillValidator) and the account service
+// (Deps.Accounts, which embeds AdviserDirectory).
 
-// reviewWorkflow is what the review routes ask of the application workflow
-// (application.Service), which decides who may review, read reviews and
-// apply on a candidate's behalf.
-type reviewWorkflow interface {
+// Reviews is what the review routes ask of the application workflow
+// (application.Service), which decides who may review and read reviews;
+// applying on a candidate's behalf goes through Applications.Apply.
+type Reviews interface {
 	Review(ctx context.Context, in application.ReviewInput) (application.Endorsement, error)
 	Reviews(ctx context.Context, candidateID string) ([]application.Endorsement, error)
 	Recommendations(ctx context.Context, offerID string) ([]application.Endorsement, error)
 	Settings(ctx context.Context, candidateID string) (application.Settings, error)
-	Apply(ctx context.Context, in application.ApplyInput) (application.Application, error)
-	ForCandidate(ctx context.Context, candidateID string, page application.PageRequest) (application.Page[application.Application], error)
 }
 
-// skillValidator is what the validation routes ask of the profile service
+// SkillValidator is what the validation routes ask of the profile service
 // (candidate.Service), which lets only advisers of the caseload validate.
-type skillValidator interface {
+type SkillValidator interface {
 	ValidateSkill(ctx context.Context, candidateID string, code skill.Code, kind candidate.ValidationKind) (candidate.Profile, error)
 	WithdrawSkillValidation(ctx context.Context, candidateID string, code skill.Code) (candidate.Profile, error)
 }
 
-// adviserDirectory names adviser organisations (account.Service): an
+// AdviserDirectory names adviser organisations (account.Service): an
 // endorsement or a validation is signed with the organisation's name.
-type adviserDirectory interface {
+type AdviserDirectory interface {
 	AdviserOrgName(ctx context.Context, id string) (string, error)
-}
-
-func unavailable() error { return passerelle.Errorf(passerelle.EUNAVAILABLE, "error.unavailable") }
-
-func (s *Server) reviewService() (reviewWorkflow, error) {
-	if w, ok := s.applications.(reviewWorkflow); ok {
-		return w, nil
-	}
-	return nil, unavailable()
-}
-
-func (s *Server) skillValidator() (skillValidator, error) {
-	if v, ok := s.profiles.(skillValidator); ok {
-		return v, nil
-	}
-	return nil, unavailable()
 }
 
 // orgNames resolves adviser organisation names, each once per request. A
@@ -87,9 +68,9 @@ func (n *orgNames) name(id string) string {
 		return v
 	}
 	v := ""
-	if d, ok := n.s.accounts.(adviserDirectory); ok && id != "" {
+	if id != "" {
 		var err error
-		if v, err = d.AdviserOrgName(n.ctx, id); err != nil && passerelle.ErrorCode(err) != passerelle.ENOTFOUND {
+		if v, err = n.s.accounts.AdviserOrgName(n.ctx, id); err != nil && passerelle.ErrorCode(err) != passerelle.ENOTFOUND {
 			n.s.log.Warn("adviser organisation name unavailable", "org", id, "err", err)
 		}
 	}
@@ -107,11 +88,10 @@ func (n *orgNames) name(id string) string {
 // matching service to refuse.
 func (s *Server) recommended(c *fiber.Ctx, offerID string) (map[string][]matching.Recommendation, error) {
 	u := userOf(c)
-	w, err := s.reviewService()
-	if u == nil || u.Role != auth.RoleEmployer || err != nil {
+	if u == nil || u.Role != auth.RoleEmployer {
 		return nil, nil
 	}
-	list, err := w.Recommendations(c.UserContext(), offerID)
+	list, err := s.applications.Recommendations(c.UserContext(), offerID)
 	switch passerelle.ErrorCode(err) {
 	case "":
 	case passerelle.ENOTFOUND, passerelle.EFORBIDDEN:
@@ -232,10 +212,7 @@ func (s *Server) mountReviewAPI(api fiber.Router) {
 }
 
 func (s *Server) apiReviews(c *fiber.Ctx) error {
-	w, err := s.reviewService()
-	if err != nil {
-		return err
-	}
+	w := s.applications
 	list, err := w.Reviews(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
@@ -250,10 +227,7 @@ func (s *Server) apiReviews(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiReview(c *fiber.Ctx) error {
-	w, err := s.reviewService()
-	if err != nil {
-		return err
-	}
+	w := s.applications
 	var req reviewRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -267,10 +241,7 @@ func (s *Server) apiReview(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiApplyFor(c *fiber.Ctx) error {
-	w, err := s.reviewService()
-	if err != nil {
-		return err
-	}
+	w := s.applications
 	var req applyForRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -283,10 +254,7 @@ func (s *Server) apiApplyFor(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiValidateSkill(c *fiber.Ctx) error {
-	v, err := s.skillValidator()
-	if err != nil {
-		return err
-	}
+	v := s.profiles
 	var req skillValidationRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -300,10 +268,7 @@ func (s *Server) apiValidateSkill(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiWithdrawValidation(c *fiber.Ctx) error {
-	v, err := s.skillValidator()
-	if err != nil {
-		return err
-	}
+	v := s.profiles
 	code := pathSkill(c)
 	p, err := v.WithdrawSkillValidation(c.UserContext(), c.Params("id"), code)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 // Accounts is what the HTTP layer asks of the account service.
 type Accounts interface {
+	AdviserDirectory
 	RegisterCandidate(ctx context.Context, in account.RegisterCandidate) error
 	RegisterEmployer(ctx context.Context, in account.RegisterEmployer) error
 	VerifyEmail(ctx context.Context, token string) error

@@ -124,10 +124,7 @@ func matchesReturn(candidateID, offset, anchor string) string {
 // organisation's reviews and, for each offer, the forms to review the
 // match and to apply for the candidate.
 func (s *Server) reviewMatches(c *fiber.Ctx, candidateID string, page matching.OfferPage, q matching.Query, d *matchesPage) error {
-	w, err := s.reviewService()
-	if err != nil {
-		return nil
-	}
+	w := s.applications
 	ctx, u := c.UserContext(), userOf(c)
 	reviews, err := w.Reviews(ctx, candidateID)
 	if err != nil {
@@ -289,10 +286,7 @@ func (s *Server) refuse(c *fiber.Ctx, f *reviewForm, err error, draw fiber.Handl
 }
 
 func (s *Server) pageReviewPost(c *fiber.Ctx) error {
-	w, err := s.reviewService()
-	if err != nil {
-		return err
-	}
+	w := s.applications
 	id, offerID := c.Params("id"), strings.TrimSpace(c.FormValue("offerId"))
 	f := &reviewForm{Which: "review", Target: offerID, Values: map[string]string{"decision": c.FormValue("decision"), "note": c.FormValue("note")}}
 	if offerID == "" {
@@ -308,10 +302,7 @@ func (s *Server) pageReviewPost(c *fiber.Ctx) error {
 }
 
 func (s *Server) pageApplyForPost(c *fiber.Ctx) error {
-	w, err := s.reviewService()
-	if err != nil {
-		return err
-	}
+	w := s.applications
 	id, offerID := c.Params("id"), strings.TrimSpace(c.FormValue("offerId"))
 	f := &reviewForm{Which: "apply", Target: offerID, Values: map[string]string{"message": c.FormValue("message")}}
 	if offerID == "" {
@@ -403,10 +394,7 @@ func (s *Server) withValidations(c *fiber.Ctx, t profileTarget, v profilePage) p
 }
 
 func (s *Server) pageValidateSkillPost(c *fiber.Ctx) error {
-	sv, err := s.skillValidator()
-	if err != nil {
-		return err
-	}
+	sv := s.profiles
 	id, code := c.Params("id"), strings.TrimSpace(c.FormValue("code"))
 	f := &reviewForm{Which: "validate", Target: code, Values: map[string]string{"kind": c.FormValue("kind")}}
 	if code == "" {
@@ -420,10 +408,7 @@ func (s *Server) pageValidateSkillPost(c *fiber.Ctx) error {
 }
 
 func (s *Server) pageWithdrawValidationPost(c *fiber.Ctx) error {
-	sv, err := s.skillValidator()
-	if err != nil {
-		return err
-	}
+	sv := s.profiles
 	id, code := c.Params("id"), strings.TrimSpace(c.FormValue("code"))
 	f := &reviewForm{Which: "validate", Target: code, Values: map[string]string{}}
 	if code == "" {
