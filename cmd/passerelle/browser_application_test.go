@@ -17,8 +17,8 @@ import (
 func appProfile(t *testing.T, p *proc, token, name string) {
 	t.Helper()
 	var prof struct{ Revision int64 }
-	matchAPI(t, p, "GET", "/api/v1/me/profile", token, nil, &prof, http.StatusOK)
-	matchAPI(t, p, "PUT", "/api/v1/me/profile", token, map[string]any{
+	apiCall(t, p, "GET", "/api/v1/me/profile", token, nil, &prof, http.StatusOK)
+	apiCall(t, p, "PUT", "/api/v1/me/profile", token, map[string]any{
 		"revision": prof.Revision, "displayName": name,
 		"skills":    []map[string]any{{"code": "tag:go", "level": 3, "evidence": "declared"}, {"code": "tag:sql", "level": 2, "evidence": "experience"}},
 		"communeId": "44143", "mobilityKm": 30, "remote": "hybrid", "visibility": "anonymous", "matchingConsent": true,
@@ -38,7 +38,7 @@ func TestBrowserApplication(t *testing.T) {
 	employer := matchAccount(t, p, dataDir, "employer", map[string]any{"email": "sam@atelier.fr", "password": password, "name": "Sam Durand",
 		"company": map[string]string{"name": "Atelier Numérique", "siren": "732829320", "city": "Nantes"}})
 	var o struct{ ID string }
-	matchAPI(t, p, "POST", "/api/v1/offers", employer, map[string]any{
+	apiCall(t, p, "POST", "/api/v1/offers", employer, map[string]any{
 		"title": "Développeur·se Go", "rome": "M1805", "description": "Une équipe de six personnes.",
 		"skills": []map[string]any{
 			{"code": "tag:go", "minLevel": 3, "mustHave": true},
@@ -47,7 +47,7 @@ func TestBrowserApplication(t *testing.T) {
 		"contract": "cdi", "communeId": "44109", "remote": "hybrid",
 		"startDate": time.Now().AddDate(0, 3, 0).Format("2006-01-02"),
 	}, &o, http.StatusCreated)
-	matchAPI(t, p, "POST", "/api/v1/offers/"+o.ID+"/publish", employer, nil, nil, http.StatusOK)
+	apiCall(t, p, "POST", "/api/v1/offers/"+o.ID+"/publish", employer, nil, nil, http.StatusOK)
 	awa := matchAccount(t, p, dataDir, "candidate", map[string]any{"email": "awa@example.fr", "password": password, "name": "Awa Diallo"})
 	appProfile(t, p, awa, "Awa Diallo")
 

@@ -20,14 +20,14 @@ func TestBrowserProfileViews(t *testing.T) {
 	p := startServer(t, dataDir, "PASSERELLE_SEED=true")
 	login := func(email string) string {
 		var tok struct{ AccessToken string }
-		matchAPI(t, p, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": demo.DemoPassword}, &tok, http.StatusOK)
+		apiCall(t, p, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": demo.DemoPassword}, &tok, http.StatusOK)
 		return tok.AccessToken
 	}
 	candidate := login("isabelle.fournier@passerelle.test")
 	var me struct{ ID string }
-	matchAPI(t, p, "GET", "/api/v1/me", candidate, nil, &me, http.StatusOK)
+	apiCall(t, p, "GET", "/api/v1/me", candidate, nil, &me, http.StatusOK)
 	adviser := login("sandrine.legoff@passerelle.test")
-	matchAPI(t, p, "GET", "/api/v1/candidates/"+me.ID+"/profile", adviser, nil, nil, http.StatusOK)
+	apiCall(t, p, "GET", "/api/v1/candidates/"+me.ID+"/profile", adviser, nil, nil, http.StatusOK)
 
 	b := newBrowser(t)
 	b.do(t, chromedp.Navigate(p.base+"/?lang=fr"), chromedp.Navigate(p.base+"/login"), chromedp.WaitVisible("main h1"),

@@ -3,8 +3,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,54 +12,19 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// matchAPI sends a JSON request to the running server and decodes the
-// answer into out (when not nil); it fails unless the status is want.
-func matchAPI(t *testing.T, p *proc, method, path, token string, body, out any, want int) {
-	t.Helper()
-	var rd *bytes.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(raw)
-	} else {
-		rd = bytes.NewReader(nil)
-	}
-	req, err := http.NewRequest(method, p.base+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, text := do(t, req)
-	if res.StatusCode != want {
-		t.Fatalf("%s %s: %d, want %d: %s", method, path, res.StatusCode, want, text)
-	}
-	if out != nil {
-		if err := json.Unmarshal([]byte(text), out); err != nil {
-			t.Fatalf("%s %s: %v", method, path, err)
-		}
-	}
-}
-
 // matchAccount registers an account through the API (candidate or
 // employer), verifies its e-mail from the outbox and returns an access
 // token.
 func matchAccount(t *testing.T, p *proc, dataDir, kind string, body map[string]any) string {
 	t.Helper()
-	matchAPI(t, p, "POST", "/api/v1/auth/register/"+kind, "", body, nil, http.StatusAccepted)
+	apiCall(t, p, "POST", "/api/v1/auth/register/"+kind, "", body, nil, http.StatusAccepted)
 	u, err := url.Parse(outboxLink(t, dataDir, body["email"].(string)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	matchAPI(t, p, "POST", "/api/v1/auth/verify", "", map[string]string{"token": u.Query().Get("token")}, nil, http.StatusNoContent)
+	apiCall(t, p, "POST", "/api/v1/auth/verify", "", map[string]string{"token": u.Query().Get("token")}, nil, http.StatusNoContent)
 	var tok struct{ AccessToken string }
-	matchAPI(t, p, "POST", "/api/v1/auth/login", "", map[string]any{"email": body["email"], "password": body["password"]}, &tok, http.StatusOK)
+	apiCall(t, p, "POST", "/api/v1/auth/login", "", map[string]any{"email": body["email"], "password": body["password"]}, &tok, http.StatusOK)
 	return tok.AccessToken
 }
 
@@ -76,7 +39,7 @@ func TestBrowserMatches(t *testing.T) {
 	employer := matchAccount(t, p, dataDir, "employer", map[string]any{"email": "sam@atelier.fr", "password": password, "name": "Sam Durand",
 		"company": map[string]string{"name": "Atelier Numérique", "siren": "732829320", "city": "Nantes"}})
 	var o struct{ ID string }
-	matchAPI(t, p, "POST", "/api/v1/offers", employer, map[string]any{
+	apiCall(t, p, "POST", "/api/v1/offers", employer, map[string]any{
 		"title": "Développeur·se Go", "rome": "M1805", "description": "Une équipe de six personnes.",
 		"skills": []map[string]any{
 			{"code": "tag:go", "minLevel": 3, "mustHave": true},
@@ -86,12 +49,12 @@ func TestBrowserMatches(t *testing.T) {
 		"contract": "cdi", "communeId": "44109", "remote": "hybrid",
 		"startDate": time.Now().AddDate(0, 3, 0).Format("2006-01-02"),
 	}, &o, http.StatusCreated)
-	matchAPI(t, p, "POST", "/api/v1/offers/"+o.ID+"/publish", employer, nil, nil, http.StatusOK)
+	apiCall(t, p, "POST", "/api/v1/offers/"+o.ID+"/publish", employer, nil, nil, http.StatusOK)
 
 	cand := matchAccount(t, p, dataDir, "candidate", map[string]any{"email": "awa@example.fr", "password": password, "name": "Awa Diallo"})
 	var prof struct{ Revision int64 }
-	matchAPI(t, p, "GET", "/api/v1/me/profile", cand, nil, &prof, http.StatusOK)
-	matchAPI(t, p, "PUT", "/api/v1/me/profile", cand, map[string]any{
+	apiCall(t, p, "GET", "/api/v1/me/profile", cand, nil, &prof, http.StatusOK)
+	apiCall(t, p, "PUT", "/api/v1/me/profile", cand, map[string]any{
 		"revision": prof.Revision, "displayName": "Awa Diallo",
 		"skills": []map[string]any{{"code": "tag:go", "level": 3, "evidence": "declared"}},
 		"trainings": []map[string]any{{"title": "Développeur web", "provider": "AFPA", "status": "in_progress",

@@ -62,15 +62,15 @@ func TestBrowserNotifications(t *testing.T) {
 	employer := matchAccount(t, p, dataDir, "employer", map[string]any{"email": "sam@atelier.fr", "password": password, "name": "Sam Durand",
 		"company": map[string]string{"name": "Atelier Numérique", "siren": "732829320", "city": "Nantes"}})
 	var o struct{ ID string }
-	matchAPI(t, p, "POST", "/api/v1/offers", employer, map[string]any{
+	apiCall(t, p, "POST", "/api/v1/offers", employer, map[string]any{
 		"title": "Développeur·se Go", "rome": "M1805", "description": "Une équipe de six personnes.",
 		"skills":   []map[string]any{{"code": "tag:go", "minLevel": 3, "mustHave": true}},
 		"contract": "cdi", "communeId": "44109", "remote": "hybrid",
 		"startDate": time.Now().AddDate(0, 3, 0).Format("2006-01-02"),
 	}, &o, http.StatusCreated)
-	matchAPI(t, p, "POST", "/api/v1/offers/"+o.ID+"/publish", employer, nil, nil, http.StatusOK)
+	apiCall(t, p, "POST", "/api/v1/offers/"+o.ID+"/publish", employer, nil, nil, http.StatusOK)
 	cand := matchAccount(t, p, dataDir, "candidate", map[string]any{"email": "awa@example.fr", "password": password, "name": "Awa Diallo"})
-	matchAPI(t, p, "POST", "/api/v1/offers/"+o.ID+"/applications", cand, map[string]string{"message": "Bonjour"}, nil, http.StatusCreated)
+	apiCall(t, p, "POST", "/api/v1/offers/"+o.ID+"/applications", cand, map[string]string{"message": "Bonjour"}, nil, http.StatusCreated)
 	unsubscribe := outboxUnsubscribeLink(t, dataDir, "sam@atelier.fr")
 
 	b := newBrowser(t)

@@ -40,9 +40,9 @@ func TestBrowserReview(t *testing.T) {
 	const note = "Immersion de deux semaines réussie : tableaux de bord et requêtes SQL en autonomie."
 
 	var tok struct{ AccessToken string }
-	matchAPI(t, p, "POST", "/api/v1/auth/login", "", map[string]string{"email": "isabelle.fournier@passerelle.test", "password": password}, &tok, http.StatusOK)
+	apiCall(t, p, "POST", "/api/v1/auth/login", "", map[string]string{"email": "isabelle.fournier@passerelle.test", "password": password}, &tok, http.StatusOK)
 	var me struct{ ID string }
-	matchAPI(t, p, "GET", "/api/v1/me", tok.AccessToken, nil, &me, http.StatusOK)
+	apiCall(t, p, "GET", "/api/v1/me", tok.AccessToken, nil, &me, http.StatusOK)
 
 	login := func(b *browser, email string) {
 		b.do(t, chromedp.Navigate(p.base+"/?lang=fr"), chromedp.Navigate(p.base+"/login"), chromedp.WaitVisible("main h1"),

@@ -34,11 +34,16 @@ type mailServer struct {
 	msgs []*netmail.Message
 	user string
 	cond *sync.Cond
+	// refused are recipients the server refuses for good (550).
+	refused map[string]bool
 }
 
-func startMailServer(t *testing.T) *mailServer {
+func startMailServer(t *testing.T, refused ...string) *mailServer {
 	t.Helper()
-	m := &mailServer{}
+	m := &mailServer{refused: map[string]bool{}}
+	for _, a := range refused {
+		m.refused[a] = true
+	}
 	m.cond = sync.NewCond(&m.mu)
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mailSession{m: m}, nil }))
 	srv.Domain = "localhost"
@@ -96,7 +101,14 @@ func (s *mailSession) Auth(string) (sasl.Server, error) {
 }
 
 func (*mailSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (*mailSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	if s.m.refused[to] {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+	}
+	return nil
+}
 
 func (s *mailSession) Data(r io.Reader) error {
 	msg, err := netmail.ReadMessage(r)
