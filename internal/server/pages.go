@@ -106,11 +106,16 @@ func (p Page) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
+	return dateTime(p.Lang, t)
+}
+
+// dateTime formats a moment in Paris time for lang.
+func dateTime(lang string, t time.Time) string {
 	t = t.In(parisTime)
-	if p.Lang == "en" {
+	if lang == "en" {
 		return t.Format("2 January 2006, 15:04")
 	}
-	return t.Format("02/01/2006 à 15h04")
+	return t.Format("02/01/2006 à 15:04")
 }
 
 // Form is a submitted form: what the user typed (never passwords) and the

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -74,17 +73,6 @@ func (s *Server) pageNotifications(c *fiber.Ctx) error {
 			Date: dateTime(lang, n.CreatedAt)})
 	}
 	return s.render(c, "notify_list", s.t(c, "notify.page.title"), p)
-}
-
-// dateTime writes a moment in Paris time, the way lang writes it.
-func dateTime(lang string, t time.Time) string {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		t = t.In(loc)
-	}
-	if lang == "en" {
-		return t.Format("2 January 2006, 15:04")
-	}
-	return t.Format("02/01/2006 à 15:04")
 }
 
 func (s *Server) pageMarkRead(c *fiber.Ctx) error {
