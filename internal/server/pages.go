@@ -81,15 +81,7 @@ type PageUser struct {
 func (p Page) T(key string, args ...any) string { return p.t(key, args...) }
 
 // Date formats a date the way the page's language writes it.
-func (p Page) Date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	if p.Lang == "en" {
-		return t.Format("2 January 2006")
-	}
-	return t.Format("02/01/2006")
-}
+func (p Page) Date(t time.Time) string { return dateIn(p.Lang, t) }
 
 // parisTime is where the product's users read times (UTC if the zone
 // database is missing).

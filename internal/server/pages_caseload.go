@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -94,7 +93,7 @@ func (s *Server) advisersData(c *fiber.Ctx, f *Form) (*advisersPage, error) {
 		if name == "" {
 			name = s.t(c, "caseload.org.unnamed")
 		}
-		d.Links = append(d.Links, advisersLink{OrgID: l.Org.ID, Name: name, City: l.Org.City, Since: dateOrEmpty(lang, l.Since)})
+		d.Links = append(d.Links, advisersLink{OrgID: l.Org.ID, Name: name, City: l.Org.City, Since: dateIn(lang, l.Since)})
 		taken[l.Org.ID] = true
 	}
 	invs, err := s.caseload.MyInvitations(ctx)
@@ -141,14 +140,6 @@ func orgName(c *fiber.Ctx, s *Server, byID map[string]caseload.Organisation, id 
 		return o.Name
 	}
 	return s.t(c, "caseload.org.unnamed")
-}
-
-// dateOrEmpty is dateIn, and nothing for an unknown date.
-func dateOrEmpty(lang string, t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return dateIn(lang, t)
 }
 
 func (s *Server) pageAdvisers(c *fiber.Ctx) error {

@@ -338,8 +338,12 @@ func (s *Server) gapText(lang string, g *matching.Gap, employer bool) []string {
 	return out
 }
 
-// dateIn writes a date the way lang does (Page.Date's rule).
+// dateIn writes a calendar date the way lang does; nothing for an unknown
+// (zero) date.
 func dateIn(lang string, d time.Time) string {
+	if d.IsZero() {
+		return ""
+	}
 	if lang == "en" {
 		return d.Format("2 January 2006")
 	}
