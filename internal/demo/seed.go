@@ -133,9 +133,10 @@ type Report struct {
 // logins as a table, for the terminal.
 func (r Report) Write(w io.Writer) error {
 	if r.Applications > 0 {
-		fmt.Fprintf(w, "Demo workflow: %d applications, %d adviser endorsements, %d invitations to apply "+
-			"(log in as %s to follow them as a recruiter, %s as an adviser).\n",
-			r.Applications, r.Endorsements, r.Invitations, claire, sandrine)
+		fmt.Fprintf(w, "Demo workflow: %s, %s, %s (log in as %s to follow them as a recruiter, %s as an adviser).\n",
+			quantity(r.Applications, "application", "applications"), quantity(r.Endorsements, "adviser endorsement", "adviser endorsements"),
+			quantity(r.Invitations, "invitation to apply", "invitations to apply"),
+			claire, sandrine)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Demo logins (password for all: %s)\n", r.Password)
@@ -143,6 +144,14 @@ func (r Report) Write(w io.Writer) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Role, l.Email, l.Name, l.About)
 	}
 	return tw.Flush()
+}
+
+// quantity writes n things in English: "1 application", "2 applications".
+func quantity(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // Seed writes the demo world (see the package documentation) through the

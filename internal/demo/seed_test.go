@@ -374,6 +374,10 @@ func TestSeed(t *testing.T) {
 		if err != nil || len(recs) != 1 || recs[0].Note == "" {
 			t.Fatalf("recommendations = %+v, %v; want one with a note", recs, err)
 		}
+		// The note is read beside an anonymous candidate: it names nobody.
+		if strings.Contains(recs[0].Note, "Isabelle") {
+			t.Errorf("the recommendation names the candidate: %q", recs[0].Note)
+		}
 		// The ranked list of candidates marks the endorsed one, as the
 		// server builds it (see Server.recommended).
 		byCandidate := map[string][]matching.Recommendation{}

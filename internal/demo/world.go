@@ -576,7 +576,8 @@ type workflowSpec struct {
 }
 
 // endorsementSpec is an adviser's endorsement of a caseload candidate's
-// match, shown to the offer's company as "recommended by an adviser".
+// match, shown to the offer's company as "recommended by an adviser". The
+// note names nobody: the company reads it beside an anonymous candidate.
 type endorsementSpec struct {
 	adviser, candidate, offer, note string
 }
@@ -633,11 +634,11 @@ func workflow() workflowSpec {
 		consents: []string{thierry},
 		endorsements: []endorsementSpec{
 			{adviser: sandrine, candidate: isabelle, offer: dataAnalyst,
-				note: "Je suis Isabelle depuis le début de sa reconversion : quinze ans de comptabilité, une vraie culture des chiffres " +
-					"et des clients. Son projet de fin de formation (tableau de bord de trésorerie sous Power BI) est solide."},
+				note: "Je suis cette personne depuis le début de sa reconversion : quinze ans de comptabilité, une vraie culture des " +
+					"chiffres et des clients. Son projet de fin de formation (un tableau de bord de trésorerie sous Power BI) est solide."},
 			{adviser: sandrine, candidate: chloe, offer: scrumMaster,
-				note: "Chloé a animé pendant huit ans les réunions et le planning d'une équipe de quinze personnes. " +
-					"Sa certification Scrum Master est prévue le mois prochain ; je la recommande sans réserve."},
+				note: "Huit ans à organiser les réunions et le planning d'une équipe de quinze personnes, avec beaucoup de tact. " +
+					"Certification Scrum Master prévue le mois prochain : je recommande sans réserve."},
 		},
 		applications: []applicationSpec{
 			{candidate: isabelle, offer: dataAnalyst,
