@@ -18,6 +18,11 @@ func seed(ctx context.Context, app *application, stdout io.Writer) error {
 	if app.production {
 		return errors.New("seed: the demo world is not for production (PASSERELLE_ENV=production)")
 	}
+	// The index serves the demo's invitations to apply; serve goes on
+	// with it.
+	if err := app.startMatching(ctx); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
 	rep, err := demo.Seed(ctx, demo.Deps{
 		Accounts: app.accounts,
 		Users:    accountdb.New(app.store),
@@ -25,6 +30,10 @@ func seed(ctx context.Context, app *application, stdout io.Writer) error {
 		Offers:   app.offers,
 		Taxonomy: app.taxonomy,
 		Places:   app.places,
+		// The server's workflow, with its events: the demo's people find
+		// their notifications when they log in.
+		Workflow: app.applications.Service,
+		Matches:  app.matches,
 		Log:      app.log,
 	})
 	if err != nil {

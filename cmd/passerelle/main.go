@@ -125,6 +125,7 @@ func runWithInput(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
+	defer app.matches.Close() // started by serve or the seed; safe if not
 	switch cmd {
 	case "create-admin":
 		return createAdmin(ctx, app, args, stdin, stdout)
@@ -146,7 +147,7 @@ func runWithInput(ctx context.Context, args []string, getenv func(string) string
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, app *application) error {
 	// The matching index is built before the first request, then kept
 	// current until shutdown.
-	if err := app.matches.Start(ctx); err != nil {
+	if err := app.startMatching(ctx); err != nil {
 		return err
 	}
 	defer app.matches.Close()

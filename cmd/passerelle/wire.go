@@ -71,7 +71,9 @@ type application struct {
 	places     *place.Directory
 	tokens     *auth.Tokens
 	csrfKey    []byte
-	matches    *matching.Service // started by serve
+	matches    *matching.Service // started by serve, or earlier by the seed (startMatching)
+	// matchesStarted is set by startMatching.
+	matchesStarted bool
 	// applications reads offers and candidates with the caller's rights,
 	// and candidate names (shown to companies applied to) from the store.
 	applications server.ApplicationWorkflow
@@ -176,6 +178,21 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.St
 	app.caseload = caseload.NewService(caseloaddb.New(st), app.profiles, accountsRead, accountsRead,
 		app.applications.Service, caseload.BestMatch{Ranker: app.matches}, time.Now, caseload.WithLogger(log))
 	return app, nil
+}
+
+// startMatching builds the matching index and keeps it current until
+// app.matches.Close. Later calls do nothing: the seed starts it (a
+// recruiter of the demo invites a candidate by the pseudonym of the
+// offer's list) and serve then uses the same index.
+func (app *application) startMatching(ctx context.Context) error {
+	if app.matchesStarted {
+		return nil
+	}
+	if err := app.matches.Start(ctx); err != nil {
+		return err
+	}
+	app.matchesStarted = true
+	return nil
 }
 
 // mailAdapter lets the account service send through the notifications'

@@ -9,6 +9,17 @@
 // Report.Logins lists them for the server to print. It is what `make run`
 // shows on an empty database.
 //
+// The world is alive: Seed also writes, through the application workflow
+// and as the people concerned, what happened once matches existed —
+// applications at every stage of the pipeline (received, in review,
+// interview with a note, rejected with a reason, withdrawn, one made by an
+// adviser for a candidate who allowed it), advisers' endorsements that the
+// companies' lists of candidates show as recommended, and an invitation to
+// apply waiting for an answer. The workflow publishes its events as in the
+// server, so people find their notifications when they log in: Claire
+// Moreau (Loire Data Conseil) has applications, a recommendation and
+// unread notifications, Sandrine Le Goff a caseload with applications.
+//
 // Generate writes a large synthetic world (hundreds of thousands of
 // profiles, tens of thousands of offers) reproducibly from a seed, straight
 // through the storage adapters in bulk, for benchmarks of matching and

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -86,6 +87,14 @@ type Deps struct {
 	Offers   Offers
 	Taxonomy Taxonomy
 	Places   Places
+	// Workflow writes the applications, endorsements and invitations of
+	// the demo. Wire it as the server does, with the events adapter that
+	// turns what it does into notifications, so that the demo's people
+	// find theirs when they log in.
+	Workflow Workflow
+	// Matches, when set and started, lets a recruiter invite a candidate of
+	// an offer's anonymous list; nil leaves invitations out.
+	Matches Matches
 	// Log receives what Seed does and leaves out; nil discards it.
 	Log *slog.Logger
 	// Now is the clock the demo's dates count from (trainings ending next
@@ -115,16 +124,34 @@ type Report struct {
 	// What the demo world holds once Seed has written or completed it;
 	// zero when AlreadySeeded.
 	Companies, PublishedOffers, Offers, Candidates, Advisers int
+	// What the demo workflow holds: applications (at every stage of the
+	// pipeline), advisers' endorsements and pending invitations to apply.
+	Applications, Endorsements, Invitations int
 }
 
-// Write prints the logins as a table, for the terminal.
+// Write prints what the demo workflow holds, when Seed wrote it, and the
+// logins as a table, for the terminal.
 func (r Report) Write(w io.Writer) error {
+	if r.Applications > 0 {
+		fmt.Fprintf(w, "Demo workflow: %s, %s, %s (log in as %s to follow them as a recruiter, %s as an adviser).\n",
+			quantity(r.Applications, "application", "applications"), quantity(r.Endorsements, "adviser endorsement", "adviser endorsements"),
+			quantity(r.Invitations, "invitation to apply", "invitations to apply"),
+			claire, sandrine)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Demo logins (password for all: %s)\n", r.Password)
 	for _, l := range r.Logins {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Role, l.Email, l.Name, l.About)
 	}
 	return tw.Flush()
+}
+
+// quantity writes n things in English: "1 application", "2 applications".
+func quantity(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // Seed writes the demo world (see the package documentation) through the
@@ -134,8 +161,14 @@ func (r Report) Write(w io.Writer) error {
 // Seed is idempotent and resumable: the administrator is written last, and
 // a run interrupted before it is completed by the next one. Accounts of the
 // earlier run are found by their address, company pages and offers that
-// exist are kept, profiles already written are left as they are.
+// exist are kept, profiles already written are left as they are; in the
+// workflow, an application that exists is kept and only the moves it has
+// not made yet are made, and endorsements, consents and invitations that
+// exist are left as they are.
 func Seed(ctx context.Context, d Deps) (Report, error) {
+	if d.Workflow == nil {
+		return Report{}, errors.New("seed: no workflow service (Deps.Workflow)")
+	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
@@ -153,7 +186,7 @@ func Seed(ctx context.Context, d Deps) (Report, error) {
 		return r, fmt.Errorf("seed: look for the demo administrator: %w", err)
 	}
 
-	s := &seeder{d: d, today: day(d.Now()), report: &r}
+	s := &seeder{d: d, today: day(d.Now()), report: &r, users: map[string]account.User{}, offers: map[string]string{}}
 	for _, c := range w.companies {
 		if err := s.company(ctx, c); err != nil {
 			return r, fmt.Errorf("seed company %s: %w", c.name, err)
@@ -168,11 +201,15 @@ func Seed(ctx context.Context, d Deps) (Report, error) {
 			return r, fmt.Errorf("seed candidate %s: %w", c.email, err)
 		}
 	}
+	if err := s.workflow(ctx, w.workflow); err != nil {
+		return r, fmt.Errorf("seed workflow: %w", err)
+	}
 	if _, err := s.user(ctx, account.ProvisionInput{Email: AdminEmail, Name: w.admin.name, Role: auth.RoleAdmin}); err != nil {
 		return r, fmt.Errorf("seed administrator: %w", err)
 	}
 	d.Log.InfoContext(ctx, "demo: data written", "companies", r.Companies, "offers", r.Offers, "published", r.PublishedOffers,
-		"candidates", r.Candidates, "advisers", r.Advisers)
+		"candidates", r.Candidates, "advisers", r.Advisers,
+		"applications", r.Applications, "endorsements", r.Endorsements, "invitations", r.Invitations)
 	return r, nil
 }
 
@@ -181,6 +218,10 @@ type seeder struct {
 	d      Deps
 	today  time.Time
 	report *Report
+	// users are the accounts written or found so far, by address, and
+	// offers the ids of the offers by title, for the workflow.
+	users  map[string]account.User
+	offers map[string]string
 }
 
 // day returns the calendar day of t as midnight UTC, as profiles and offers
@@ -218,11 +259,12 @@ func (s *seeder) user(ctx context.Context, in account.ProvisionInput) (account.U
 		if found.Role != in.Role || (in.Role == auth.RoleEmployer || in.Role == auth.RoleAdviser) && found.OrgID == "" {
 			return account.User{}, fmt.Errorf("%s is a %s, not the demo's %s", in.Email, found.Role, in.Role)
 		}
-		return found, nil
+		u, err = found, nil
 	}
 	if err != nil {
 		return account.User{}, fmt.Errorf("provision %s: %w", in.Email, err)
 	}
+	s.users[in.Email] = u
 	return u, nil
 }
 
@@ -287,6 +329,7 @@ func (s *seeder) company(ctx context.Context, c companySpec) error {
 	}
 	for i, o := range c.offers {
 		if prev, ok := have[o.title]; ok {
+			s.offers[o.title] = prev.ID
 			s.count(prev.Status)
 			continue
 		}
@@ -299,6 +342,7 @@ func (s *seeder) company(ctx context.Context, c companySpec) error {
 		if err != nil {
 			return fmt.Errorf("create offer %q: %w", o.title, err)
 		}
+		s.offers[o.title] = created.ID
 		if o.status != offer.StatusDraft {
 			if _, err := s.d.Offers.Publish(actx, created.ID); err != nil {
 				return fmt.Errorf("publish offer %q: %w", o.title, err)

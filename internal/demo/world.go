@@ -2,6 +2,7 @@ package demo
 
 import (
 	"passerelle/internal/account"
+	"passerelle/internal/application"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/offer"
@@ -110,6 +111,7 @@ type worldSpec struct {
 	companies  []companySpec
 	advisers   adviserOrgSpec
 	candidates []candidateSpec
+	workflow   workflowSpec
 }
 
 // logins lists the accounts of the world, administrator first.
@@ -152,6 +154,7 @@ func world() worldSpec {
 		companies:  companies(),
 		advisers:   adviserOrg(),
 		candidates: candidates(),
+		workflow:   workflow(),
 	}
 }
 
@@ -555,6 +558,131 @@ func candidates() []candidateSpec {
 			former:    []formerSpec{{"H2102", 9}},
 			languages: []candidate.Language{fr, enB1}, visibility: candidate.VisibilityVisible, consent: true,
 			adviser: -1,
+		},
+	}
+}
+
+// The workflow of the demo: what happened once matches existed. People are
+// named by their e-mail address and offers by their title (unique in the
+// world); every step is done by the person named, through the services.
+
+type workflowSpec struct {
+	// consents are the candidates who let the advisers of their caseload
+	// apply on their behalf.
+	consents     []string
+	endorsements []endorsementSpec
+	applications []applicationSpec
+	invitations  []invitationSpec
+}
+
+// endorsementSpec is an adviser's endorsement of a caseload candidate's
+// match, shown to the offer's company as "recommended by an adviser". The
+// note names nobody: the company reads it beside an anonymous candidate.
+type endorsementSpec struct {
+	adviser, candidate, offer, note string
+}
+
+type applicationSpec struct {
+	candidate, offer, message string
+	// adviser applies on the candidate's behalf when set (the candidate
+	// consented: see workflowSpec.consents).
+	adviser string
+	// moves are the changes of status that followed, in order.
+	moves []moveSpec
+}
+
+type moveSpec struct {
+	by     string // a recruiter of the offer's company, or the candidate for a withdrawal
+	to     application.Status
+	reason application.RejectReason
+	note   string
+}
+
+// invitationSpec is a recruiter's invitation to apply, sent to a candidate
+// of the offer's anonymous list, who has not answered yet.
+type invitationSpec struct {
+	recruiter, candidate, offer, message string
+}
+
+const (
+	isabelle  = "isabelle.fournier@passerelle.test"
+	manon     = "manon.riviere@passerelle.test"
+	kevin     = "kevin.lefloch@passerelle.test"
+	yanis     = "yanis.benyahia@passerelle.test"
+	sebastien = "sebastien.morel@passerelle.test"
+	lucas     = "lucas.perrin@passerelle.test"
+	thierry   = "thierry.gautier@passerelle.test"
+	chloe     = "chloe.besnard@passerelle.test"
+	amina     = "amina.diallo@passerelle.test"
+	claire    = "claire.moreau@passerelle.test"
+	julien    = "julien.marchand@passerelle.test"
+	sophie    = "sophie.nguyen@passerelle.test"
+	marc      = "marc.legall@passerelle.test"
+	sandrine  = "sandrine.legoff@passerelle.test"
+
+	dataAnalyst  = "Data analyst junior (H/F)"
+	webAlternant = "Développeur·se web en alternance (H/F)"
+	fullStack    = "Développeur·se web full stack JavaScript (H/F)"
+	goBackend    = "Développeur·se back-end Go (H/F)"
+	socAnalyst   = "Analyste SOC niveau 1 (H/F)"
+	support      = "Technicien·ne support informatique N1/N2 (H/F)"
+	scrumMaster  = "Scrum Master (H/F)"
+)
+
+func workflow() workflowSpec {
+	return workflowSpec{
+		consents: []string{thierry},
+		endorsements: []endorsementSpec{
+			{adviser: sandrine, candidate: isabelle, offer: dataAnalyst,
+				note: "Je suis cette personne depuis le début de sa reconversion : quinze ans de comptabilité, une vraie culture des " +
+					"chiffres et des clients. Son projet de fin de formation (un tableau de bord de trésorerie sous Power BI) est solide."},
+			{adviser: sandrine, candidate: chloe, offer: scrumMaster,
+				note: "Huit ans à organiser les réunions et le planning d'une équipe de quinze personnes, avec beaucoup de tact. " +
+					"Certification Scrum Master prévue le mois prochain : je recommande sans réserve."},
+		},
+		applications: []applicationSpec{
+			{candidate: isabelle, offer: dataAnalyst,
+				message: "Bonjour,\nComptable pendant quinze ans, je termine le mois prochain une formation de data analyst. " +
+					"Construire des tableaux de bord avec des clients de PME, c'est exactement ce que je veux faire. " +
+					"Je serais ravie d'en parler avec vous.\nIsabelle Fournier",
+				moves: []moveSpec{
+					{by: claire, to: application.StatusInReview},
+					{by: claire, to: application.StatusInterview,
+						note: "Entretien jeudi à 10 h dans nos locaux de l'île de Nantes, avec Claire Moreau et un consultant senior. " +
+							"Prévoir 20 minutes pour présenter votre projet de fin de formation."},
+				}},
+			{candidate: manon, offer: dataAnalyst,
+				message: "Bonjour, je sors d'une licence pro data en alternance dans une coopérative agricole (Python, SQL, Tableau). " +
+					"Je me forme à Power BI et votre poste m'intéresse beaucoup."},
+			{candidate: kevin, offer: webAlternant,
+				message: "Bonjour, ancien vendeur, je prépare le titre de développeur web et web mobile et je cherche une alternance " +
+					"pour la rentrée. Le contact avec les clients ne me fait pas peur !",
+				moves: []moveSpec{{by: sophie, to: application.StatusInReview}}},
+			{candidate: yanis, offer: goBackend,
+				message: "Bonjour, développeur PHP/Symfony après deux ans d'alternance, j'apprends Go sur mon temps libre et " +
+					"j'aimerais en faire mon métier.",
+				moves: []moveSpec{{by: julien, to: application.StatusRejected, reason: application.ReasonSkillsMismatch,
+					note: "Merci pour votre candidature. Ce poste demande plusieurs années de Go en production et des astreintes. " +
+						"Votre profil PHP/Symfony nous intéresse pour nos prochains recrutements : n'hésitez pas à postuler à nouveau."}}},
+			{candidate: sebastien, offer: socAnalyst,
+				message: "Bonjour, conducteur de ligne pendant dix ans, je me forme à la cybersécurité. Appliquer une procédure " +
+					"sous pression, je l'ai fait tous les jours en usine.",
+				moves: []moveSpec{
+					{by: marc, to: application.StatusInReview},
+					{by: marc, to: application.StatusInterview,
+						note: "Entretien au SOC à Rezé mardi à 14 h, suivi d'une heure d'observation avec l'équipe de jour."},
+				}},
+			{candidate: lucas, offer: support,
+				message: "Bonjour, je termine une alternance de technicien support et je cherche un CDI.",
+				moves: []moveSpec{{by: lucas, to: application.StatusWithdrawn,
+					note: "J'ai accepté un CDI près de chez moi. Merci et bonne continuation !"}}},
+			{candidate: thierry, offer: support, adviser: sandrine,
+				message: "Candidature déposée par Sandrine Le Goff (Maison de l'emploi Nantes-Erdre) avec l'accord de Thierry Gautier. " +
+					"Ancien logisticien, Thierry termine sa formation TSSR et a fait un stage remarqué au support d'une mairie."},
+		},
+		invitations: []invitationSpec{
+			{recruiter: julien, candidate: amina, offer: fullStack,
+				message: "Bonjour, votre profil React correspond bien à notre équipe : nous serions heureux de recevoir votre candidature."},
 		},
 	}
 }
