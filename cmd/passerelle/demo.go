@@ -33,6 +33,7 @@ func seed(ctx context.Context, app *application, stdout io.Writer) error {
 		// The server's workflow, with its events: the demo's people find
 		// their notifications when they log in.
 		Workflow: app.applications.Service,
+		Caseload: app.caseload,
 		Matches:  app.matches,
 		Log:      app.log,
 	})

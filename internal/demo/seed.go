@@ -15,6 +15,7 @@ import (
 	"passerelle/internal/account"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
+	"passerelle/internal/caseload"
 	"passerelle/internal/offer"
 	"passerelle/internal/place"
 	"passerelle/internal/skill"
@@ -51,7 +52,14 @@ type Users interface {
 type Profiles interface {
 	Mine(ctx context.Context, displayName string) (candidate.Profile, error)
 	Update(ctx context.Context, candidateID string, in candidate.ProfileInput, expectedRevision int64) (candidate.Profile, error)
-	LinkAdviser(ctx context.Context, candidateID, orgID string) (candidate.Profile, error)
+}
+
+// Caseload is what Seed needs of the caseload service (*caseload.Service):
+// a candidate asks an adviser organisation to follow them, and one of its
+// advisers accepts, as it happens in the product.
+type Caseload interface {
+	RequestLink(ctx context.Context, orgID string) (caseload.Request, error)
+	AcceptRequest(ctx context.Context, id string) (caseload.Request, error)
 }
 
 // Offers is what Seed needs of the offer service; *offer.Service implements
@@ -92,6 +100,8 @@ type Deps struct {
 	// turns what it does into notifications, so that the demo's people
 	// find theirs when they log in.
 	Workflow Workflow
+	// Caseload links candidates to the adviser organisation.
+	Caseload Caseload
 	// Matches, when set and started, lets a recruiter invite a candidate of
 	// an offer's anonymous list; nil leaves invitations out.
 	Matches Matches
@@ -412,10 +422,32 @@ func (s *seeder) advisers(ctx context.Context, a adviserOrgSpec) ([]account.User
 	return out, nil
 }
 
+// follow puts candidate u in the caseload of adviser's organisation the
+// way the product does: u asks, the adviser accepts. A link or a request
+// left by an earlier run is taken as it is, then accepted if pending.
+func (s *seeder) follow(ctx context.Context, u, adviser account.User) (candidate.Profile, error) {
+	_, err := s.d.Caseload.RequestLink(as(ctx, u), adviser.OrgID)
+	switch {
+	case err == nil, passerelle.ErrorCode(err) == passerelle.ECONFLICT:
+	default:
+		return candidate.Profile{}, fmt.Errorf("ask to be followed: %w", err)
+	}
+	_, err = s.d.Caseload.AcceptRequest(as(ctx, adviser), caseload.RequestID(u.ID, adviser.OrgID))
+	switch {
+	case err == nil, passerelle.ErrorCode(err) == passerelle.ECONFLICT:
+		// Accepted now, or earlier (by an interrupted run).
+	case passerelle.ErrorCode(err) == passerelle.ENOTFOUND:
+		// No request: the link was made before requests were recorded.
+	default:
+		return candidate.Profile{}, fmt.Errorf("accept the request: %w", err)
+	}
+	return s.d.Profiles.Mine(as(ctx, u), u.Name)
+}
+
 // candidate writes a candidate's account and profile, puts them in the
-// adviser organisation's caseload if the spec says so (the candidate
-// consents: they link it themselves), and has their adviser validate the
-// skills the spec names.
+// adviser organisation's caseload if the spec says so (they ask, an
+// adviser accepts), and has their adviser validate the skills the spec
+// names.
 func (s *seeder) candidate(ctx context.Context, c candidateSpec, advisers []account.User) error {
 	u, err := s.user(ctx, account.ProvisionInput{Email: c.email, Name: c.name, Role: auth.RoleCandidate})
 	if err != nil {
@@ -441,7 +473,7 @@ func (s *seeder) candidate(ctx context.Context, c candidateSpec, advisers []acco
 		return nil
 	}
 	adviser := advisers[c.adviser%len(advisers)]
-	if p, err = s.d.Profiles.LinkAdviser(cctx, u.ID, adviser.OrgID); err != nil {
+	if p, err = s.follow(ctx, u, adviser); err != nil {
 		return fmt.Errorf("join caseload: %w", err)
 	}
 	if !fresh || len(c.validated) == 0 {

@@ -15,6 +15,8 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	caseloadpkg "passerelle/internal/caseload"
+	"passerelle/internal/caseload/caseloaddb"
 	"passerelle/internal/demo"
 	"passerelle/internal/i18n"
 	"passerelle/internal/matching"
@@ -74,7 +76,7 @@ func migrate(t testing.TB, st *store.Store) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for _, f := range []func(context.Context, *store.Store) error{accountdb.EnsureIndexes, candidatedb.EnsureIndexes, offerdb.EnsureIndexes,
-		applicationdb.EnsureIndexes, notifydb.EnsureIndexes} {
+		applicationdb.EnsureIndexes, notifydb.EnsureIndexes, caseloaddb.EnsureIndexes} {
 		if err := f(ctx, st); err != nil {
 			t.Fatalf("ensure indexes: %v", err)
 		}
@@ -123,7 +125,9 @@ func newEnv(t *testing.T) *env {
 	e.workflow = application.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: e.offers},
 		server.ApplicationCandidates{Profiles: e.profiles, Store: candidatedb.New(st)}, now, application.WithEvents(events))
 	e.deps = demo.Deps{Accounts: e.accounts, Users: accountdb.New(st), Profiles: e.profiles, Offers: e.offers, Taxonomy: tax, Places: places,
-		Workflow: e.workflow, Matches: e.matches, Now: now}
+		Workflow: e.workflow, Matches: e.matches, Now: now,
+		Caseload: caseloadpkg.NewService(caseloaddb.New(st), e.profiles, caseloadpkg.Accounts{Store: accountdb.New(st)},
+			caseloadpkg.Accounts{Store: accountdb.New(st)}, e.workflow, caseloadpkg.BestMatch{Ranker: e.matches}, now)}
 	return e
 }
 
@@ -298,6 +302,11 @@ func TestSeed(t *testing.T) {
 				caseload++
 				if _, err := e.profiles.Get(actx, u.ID); err != nil {
 					t.Errorf("adviser cannot read %s in their caseload: %v", u.Email, err)
+				}
+				// The link was asked for and accepted, so it has a record.
+				links, err := e.deps.Caseload.(*caseloadpkg.Service).MyLinks(auth.NewContext(ctx, u.Identity("t")))
+				if err != nil || len(links) != 1 || links[0].Since.IsZero() || links[0].Via != caseloadpkg.ViaRequest {
+					t.Errorf("%s's links = %+v, %v; want one, by request, with its date", u.Email, links, err)
 				}
 			}
 			switch p.Visibility {
