@@ -11,6 +11,7 @@ import (
 	"passerelle"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
+	"passerelle/internal/contract"
 	"passerelle/internal/match"
 	"passerelle/internal/place"
 	"passerelle/internal/skill"
@@ -75,7 +76,7 @@ func TestUpdateStoresEverything(t *testing.T) {
 	if got.FormerOccupations[0].Label != "Comptable" {
 		t.Errorf("former occupation label = %q", got.FormerOccupations[0].Label)
 	}
-	if want := []candidate.Contract{candidate.ContractCDI, candidate.ContractAlternance}; !equal(got.Contracts, want) {
+	if want := []contract.Type{contract.CDI, contract.Alternance}; !equal(got.Contracts, want) {
 		t.Errorf("contracts = %v, want canonical order %v", got.Contracts, want)
 	}
 	if got.LastEditedBy != (candidate.Editor{UserID: candA, Role: auth.RoleCandidate}) {

@@ -14,6 +14,7 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	"passerelle/internal/contract"
 	"passerelle/internal/place"
 	"passerelle/internal/skill"
 	"passerelle/internal/store"
@@ -118,7 +119,7 @@ func validInput() candidate.ProfileInput {
 		CommuneID:         "44109",
 		MobilityKm:        25,
 		Remote:            candidate.RemoteHybrid,
-		Contracts:         []candidate.Contract{candidate.ContractAlternance, candidate.ContractCDI},
+		Contracts:         []contract.Type{contract.Alternance, contract.CDI},
 		AvailableFrom:     day(2026, 7, 1),
 		Languages:         []candidate.Language{{Code: "fr", Level: candidate.LanguageNative}, {Code: "en", Level: candidate.LanguageB1}},
 		Visibility:        candidate.VisibilityAnonymous,

@@ -1,6 +1,7 @@
 package candidate
 
 import (
+	"passerelle/internal/contract"
 	"passerelle/internal/match"
 	"passerelle/internal/skill"
 )
@@ -19,7 +20,7 @@ func (p Profile) MatchProfile() match.Profile {
 		Place:         match.Place{Commune: p.Place.Name, Lat: p.Place.Lat, Lon: p.Place.Lon},
 		RadiusKm:      p.MobilityKm,
 		Remote:        matchRemote(p.Remote),
-		Contracts:     matchContracts(p.Contracts),
+		Contracts:     contract.MatchSet(p.Contracts),
 		AvailableFrom: p.AvailableFrom,
 		Visibility:    matchVisibility(p.Visibility),
 		Consent:       p.MatchingConsent,
@@ -67,32 +68,6 @@ func matchRemote(r RemotePreference) match.RemotePref {
 		return match.RemoteHybrid
 	}
 	return match.RemoteAccepted
-}
-
-// MatchContract returns the engine's bit for a contract type, 0 for an
-// unknown one.
-func MatchContract(c Contract) match.Contract {
-	switch c {
-	case ContractCDI:
-		return match.ContractCDI
-	case ContractCDD:
-		return match.ContractCDD
-	case ContractAlternance:
-		return match.ContractAlternance
-	case ContractStage:
-		return match.ContractStage
-	case ContractFreelance:
-		return match.ContractFreelance
-	}
-	return 0
-}
-
-func matchContracts(cs []Contract) match.Contract {
-	var m match.Contract
-	for _, c := range cs {
-		m |= MatchContract(c)
-	}
-	return m
 }
 
 func matchVisibility(v Visibility) match.Visibility {

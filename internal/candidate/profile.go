@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"passerelle/internal/auth"
+	"passerelle/internal/contract"
 	"passerelle/internal/place"
 	"passerelle/internal/skill"
 )
@@ -46,8 +47,8 @@ type Profile struct {
 	MobilityKm int
 	Remote     RemotePreference
 	// Contracts are the wanted contract types, in the canonical order of
-	// Contracts(); empty means any.
-	Contracts []Contract
+	// contract.All(); empty means any.
+	Contracts []contract.Type
 	// AvailableFrom is the first day the candidate can start; zero means now.
 	AvailableFrom time.Time
 	Languages     []Language
@@ -180,26 +181,6 @@ func RemotePreferences() []RemotePreference {
 
 // Valid reports whether r is a known preference.
 func (r RemotePreference) Valid() bool { return slices.Contains(RemotePreferences(), r) }
-
-// Contract is a contract type under French labour law.
-type Contract string
-
-// The contract types.
-const (
-	ContractCDI        Contract = "cdi"
-	ContractCDD        Contract = "cdd"
-	ContractAlternance Contract = "alternance"
-	ContractStage      Contract = "stage"
-	ContractFreelance  Contract = "freelance"
-)
-
-// Contracts returns the contract types in their canonical order.
-func Contracts() []Contract {
-	return []Contract{ContractCDI, ContractCDD, ContractAlternance, ContractStage, ContractFreelance}
-}
-
-// Valid reports whether c is a known contract type.
-func (c Contract) Valid() bool { return slices.Contains(Contracts(), c) }
 
 // Visibility is who may see a profile in candidate lists.
 type Visibility string

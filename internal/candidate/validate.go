@@ -12,6 +12,7 @@ import (
 
 	"passerelle"
 	"passerelle/internal/auth"
+	"passerelle/internal/contract"
 	"passerelle/internal/skill"
 )
 
@@ -28,7 +29,7 @@ type ProfileInput struct {
 	CommuneID     string
 	MobilityKm    int
 	Remote        RemotePreference
-	Contracts     []Contract
+	Contracts     []contract.Type
 	AvailableFrom time.Time
 	Languages     []Language
 	Visibility    Visibility
@@ -354,7 +355,7 @@ func (s *Service) validate(in ProfileInput, cur Profile, actor auth.Identity, no
 
 	// Contracts: a set, kept in canonical order so that equal wishes are
 	// equal documents.
-	want := map[Contract]bool{}
+	want := map[contract.Type]bool{}
 	for i, c := range in.Contracts {
 		if !c.Valid() {
 			errs.add(fmt.Sprintf("contracts[%d]", i), "profile.contract.invalid")
@@ -363,7 +364,7 @@ func (s *Service) validate(in ProfileInput, cur Profile, actor auth.Identity, no
 		want[c] = true
 	}
 	p.Contracts = nil
-	for _, c := range Contracts() {
+	for _, c := range contract.All() {
 		if want[c] {
 			p.Contracts = append(p.Contracts, c)
 		}

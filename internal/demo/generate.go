@@ -19,6 +19,7 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	"passerelle/internal/contract"
 	"passerelle/internal/offer"
 	"passerelle/internal/offer/offerdb"
 	"passerelle/internal/place"
@@ -419,13 +420,13 @@ func (w *genWorld) offer(j int) offer.Offer {
 		skills[i] = s
 	}
 
-	contract := offerContracts[contractPick.pick(r)]
+	kind := offerContracts[contractPick.pick(r)]
 	var salary offer.Salary
-	switch contract {
-	case offer.ContractAlternance:
+	switch kind {
+	case contract.Alternance:
 		salary.Min = 11000 + 1000*r.IntN(6)
 		salary.Max = salary.Min + 2000 + 1000*r.IntN(3)
-	case offer.ContractStage:
+	case contract.Stage:
 		salary = offer.Salary{Min: 7920, Max: 7920}
 	default:
 		if r.Float64() < 0.85 {
@@ -444,8 +445,8 @@ func (w *genWorld) offer(j int) offer.Offer {
 	}
 	o := offer.Offer{
 		ID: w.id(kindOffer, j), CompanyID: company.OrgID, Title: title, Rome: occ.code, RomeLabel: occ.label,
-		Description: offerDescription(r, company.Name, title, where.Name, contract),
-		Skills:      skills, Contract: contract,
+		Description: offerDescription(r, company.Name, title, where.Name, kind),
+		Skills:      skills, Contract: kind,
 		Place:  offer.Place{CommuneID: where.ID, Name: where.Name, Lat: where.Lat, Lon: where.Lon},
 		Remote: remote, Salary: salary, StartDate: start, OpenToCareerChangers: r.Float64() < 0.7,
 		CreatedAt: w.at(r, -r.IntN(90)),
@@ -471,10 +472,10 @@ func (w *genWorld) offer(j int) offer.Offer {
 	return o
 }
 
-func offerDescription(r *rand.Rand, company, title, city string, c offer.Contract) string {
-	kind := map[offer.Contract]string{
-		offer.ContractCDI: "en CDI", offer.ContractCDD: "en CDD de six à douze mois", offer.ContractAlternance: "en alternance",
-		offer.ContractStage: "en stage de six mois", offer.ContractFreelance: "en mission freelance",
+func offerDescription(r *rand.Rand, company, title, city string, c contract.Type) string {
+	kind := map[contract.Type]string{
+		contract.CDI: "en CDI", contract.CDD: "en CDD de six à douze mois", contract.Alternance: "en alternance",
+		contract.Stage: "en stage de six mois", contract.Freelance: "en mission freelance",
 	}[c]
 	team := 3 + r.IntN(20)
 	s := fmt.Sprintf("%s recrute %s à %s : %s. Vous rejoignez une équipe de %d personnes et travaillez avec les métiers, "+
@@ -579,7 +580,7 @@ func (w *genWorld) profile(i int) candidate.Profile {
 	// Contracts wanted (empty: any), in canonical order.
 	for c, share := range []float64{0.8, 0.4, 0.25, 0.1, 0.08} {
 		if r.Float64() < share {
-			p.Contracts = append(p.Contracts, candidate.Contracts()[c])
+			p.Contracts = append(p.Contracts, contract.All()[c])
 		}
 	}
 
@@ -625,7 +626,7 @@ func (w *genWorld) draw(r *rand.Rand, n int, next func(*rand.Rand) skill.Code) [
 // Shares of the small choices, in the order of the values they pick.
 var (
 	sizePick       = newSampler([]float64{3, 4, 2, 1}) // offer.CompanySizes
-	offerContracts = []offer.Contract{offer.ContractCDI, offer.ContractAlternance, offer.ContractCDD, offer.ContractStage, offer.ContractFreelance}
+	offerContracts = []contract.Type{contract.CDI, contract.Alternance, contract.CDD, contract.Stage, contract.Freelance}
 	contractPick   = newSampler([]float64{55, 15, 12, 10, 8})
 	remotePick     = newSampler([]float64{35, 50, 15}) // offer.RemotePolicies
 	mobilities     = []int{5, 10, 15, 20, 25, 30, 40, 50, 80, 100}

@@ -5,6 +5,7 @@ import (
 	"passerelle/internal/application"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
+	"passerelle/internal/contract"
 	"passerelle/internal/offer"
 	"passerelle/internal/skill"
 )
@@ -34,7 +35,7 @@ type offerSpec struct {
 	rome           skill.RomeCode
 	description    string
 	skills         []skillReq
-	contract       offer.Contract
+	contract       contract.Type
 	remote         offer.RemotePolicy
 	salary         offer.Salary
 	startDays      int // 0: as soon as possible
@@ -70,7 +71,7 @@ type candidateSpec struct {
 	insee, city   string
 	mobilityKm    int
 	remote        candidate.RemotePreference
-	contracts     []candidate.Contract
+	contracts     []contract.Type
 	availableDays int
 	skills        []held
 	trainings     []trainingSpec
@@ -140,11 +141,11 @@ var (
 	enA2   = candidate.Language{Code: "en", Level: candidate.LanguageA2}
 	enB1   = candidate.Language{Code: "en", Level: candidate.LanguageB1}
 	enB2   = candidate.Language{Code: "en", Level: candidate.LanguageB2}
-	cdi    = candidate.ContractCDI
-	cdd    = candidate.ContractCDD
-	altern = candidate.ContractAlternance
-	stage  = candidate.ContractStage
-	free   = candidate.ContractFreelance
+	cdi    = contract.CDI
+	cdd    = contract.CDD
+	altern = contract.Alternance
+	stage  = contract.Stage
+	free   = contract.Freelance
 )
 
 // world returns the demo world.
@@ -171,7 +172,7 @@ func companies() []companySpec {
 			members: []person{{"Thomas Lebreton", "thomas.lebreton@passerelle.test"}},
 			offers: []offerSpec{
 				{
-					title: "Data analyst junior (H/F)", rome: "M1851", contract: offer.ContractCDI, remote: offer.RemoteHybrid,
+					title: "Data analyst junior (H/F)", rome: "M1851", contract: contract.CDI, remote: offer.RemoteHybrid,
 					salary: offer.Salary{Min: 32000, Max: 38000}, startDays: 75, careerChangers: true, status: offer.StatusPublished,
 					description: "Au sein du pôle décisionnel, vous construisez avec nos clients leurs tableaux de bord Power BI : recueil du besoin, " +
 						"requêtes SQL, modélisation, restitution.\n" +
@@ -182,7 +183,7 @@ func companies() []companySpec {
 						niceLearn(tag("python"), 1), nice(tag("data-viz"), 2), niceLearn(tag("statistics"), 1)},
 				},
 				{
-					title: "Data engineer en alternance (H/F)", rome: "M1811", contract: offer.ContractAlternance, remote: offer.RemoteHybrid,
+					title: "Data engineer en alternance (H/F)", rome: "M1811", contract: contract.Alternance, remote: offer.RemoteHybrid,
 					salary: offer.Salary{Min: 14000, Max: 19000}, startDays: 45, careerChangers: true, status: offer.StatusPublished,
 					description: "Alternance de 12 à 24 mois pour préparer un titre de data engineer. Vous alimentez l'entrepôt de données de nos clients " +
 						"(pipelines Python, SQL, orchestration avec Airflow) et industrialisez les traitements avec l'équipe.\n" +
@@ -191,7 +192,7 @@ func companies() []companySpec {
 						niceLearn(tag("airflow"), 1), niceLearn(tag("docker"), 1), nice(tag("postgresql"), 1)},
 				},
 				{
-					title: "Consultant·e décisionnel Power BI confirmé·e (H/F)", rome: "M1824", contract: offer.ContractCDI, remote: offer.RemoteHybrid,
+					title: "Consultant·e décisionnel Power BI confirmé·e (H/F)", rome: "M1824", contract: contract.CDI, remote: offer.RemoteHybrid,
 					salary: offer.Salary{Min: 42000, Max: 50000}, startDays: 110, careerChangers: false, status: offer.StatusDraft,
 					description: "Brouillon : poste en cours de définition avec le client. Conception de modèles de données et de rapports Power BI, " +
 						"animation d'ateliers avec les métiers, encadrement technique de deux consultants juniors.",
@@ -210,7 +211,7 @@ func companies() []companySpec {
 			members: []person{{"Sophie Nguyen", "sophie.nguyen@passerelle.test"}},
 			offers: []offerSpec{
 				{
-					title: "Développeur·se web full stack JavaScript (H/F)", rome: "M1855", contract: offer.ContractCDI, remote: offer.RemoteHybrid,
+					title: "Développeur·se web full stack JavaScript (H/F)", rome: "M1855", contract: contract.CDI, remote: offer.RemoteHybrid,
 					salary: offer.Salary{Min: 35000, Max: 42000}, startDays: 60, careerChangers: true, status: offer.StatusPublished,
 					description: "Vous rejoignez une équipe de six personnes qui développe les applications de nos clients en React et Node.js. " +
 						"Revue de code systématique, tests automatisés, mise en production continue.\n" +
@@ -219,7 +220,7 @@ func companies() []companySpec {
 						mustLearn(tag("git"), 2), niceLearn(tag("node"), 1), niceLearn(tag("typescript"), 1), niceLearn(tag("unit-testing"), 1)},
 				},
 				{
-					title: "Développeur·se web en alternance (H/F)", rome: "M1855", contract: offer.ContractAlternance, remote: offer.RemoteOnsite,
+					title: "Développeur·se web en alternance (H/F)", rome: "M1855", contract: contract.Alternance, remote: offer.RemoteOnsite,
 					salary: offer.Salary{Min: 13000, Max: 18000}, startDays: 30, careerChangers: true, status: offer.StatusPublished,
 					description: "Alternance d'un à deux ans pour préparer le titre professionnel de développeur web et web mobile ou un " +
 						"bachelor. Vous intégrez l'équipe « sites vitrines » : PHP, Symfony, WordPress et beaucoup d'échanges avec les clients.",
@@ -227,7 +228,7 @@ func companies() []companySpec {
 						nice(tag("javascript"), 1), nice(tag("wordpress"), 1)},
 				},
 				{
-					title: "Développeur·se back-end Go (H/F)", rome: "M1805", contract: offer.ContractCDI, remote: offer.RemoteFull,
+					title: "Développeur·se back-end Go (H/F)", rome: "M1805", contract: contract.CDI, remote: offer.RemoteFull,
 					salary: offer.Salary{Min: 42000, Max: 52000}, startDays: 90, careerChangers: false, status: offer.StatusPublished,
 					description: "Pour notre plateforme de paiement de billetterie, vous concevez et maintenez des services en Go sur PostgreSQL, " +
 						"déployés dans Kubernetes. Astreintes partagées, une semaine sur six. Poste en télétravail complet avec deux " +
@@ -236,7 +237,7 @@ func companies() []companySpec {
 						niceLearn(tag("kubernetes"), 1), nice(tag("rest-api"), 2)},
 				},
 				{
-					title: "Intégrateur·rice web (H/F)", rome: "M1855", contract: offer.ContractCDD, remote: offer.RemoteOnsite,
+					title: "Intégrateur·rice web (H/F)", rome: "M1855", contract: contract.CDD, remote: offer.RemoteOnsite,
 					salary: offer.Salary{Min: 27000, Max: 30000}, startDays: 20, careerChangers: true, status: offer.StatusClosed,
 					closeNote:   "Poste pourvu par une candidate sortie de formation en mars.",
 					description: "CDD de huit mois pour intégrer les maquettes Figma de nos sites culturels en HTML et CSS accessibles.",
@@ -254,7 +255,7 @@ func companies() []companySpec {
 			owner: person{"Marc Le Gall", "marc.legall@passerelle.test"},
 			offers: []offerSpec{
 				{
-					title: "Analyste SOC niveau 1 (H/F)", rome: "M1812", contract: offer.ContractCDI, remote: offer.RemoteOnsite,
+					title: "Analyste SOC niveau 1 (H/F)", rome: "M1812", contract: contract.CDI, remote: offer.RemoteOnsite,
 					salary: offer.Salary{Min: 30000, Max: 36000}, startDays: 50, careerChangers: true, status: offer.StatusPublished,
 					description: "Vous surveillez les alertes de nos clients, qualifiez les incidents et déclenchez les premières réponses en " +
 						"suivant nos procédures. Travail en équipe, horaires postés (matin, après-midi, une nuit par quinzaine, primes en sus).\n" +
@@ -263,7 +264,7 @@ func companies() []companySpec {
 						niceLearn(tag("incident-response"), 1), nice(tag("english"), 2)},
 				},
 				{
-					title: "Stage assistant·e conformité RGPD et ISO 27001 (H/F)", rome: "M1812", contract: offer.ContractStage, remote: offer.RemoteHybrid,
+					title: "Stage assistant·e conformité RGPD et ISO 27001 (H/F)", rome: "M1812", contract: contract.Stage, remote: offer.RemoteHybrid,
 					salary: offer.Salary{Min: 7920, Max: 7920}, startDays: 100, careerChangers: true, status: offer.StatusPublished,
 					description: "Stage de six mois aux côtés de notre RSSI : cartographie des traitements, mise à jour du registre RGPD, " +
 						"préparation de l'audit de certification ISO 27001. Idéal en fin de formation en cybersécurité ou en droit du numérique.",
@@ -281,7 +282,7 @@ func companies() []companySpec {
 			owner: person{"Anne-Sophie Hamon", "annesophie.hamon@passerelle.test"},
 			offers: []offerSpec{
 				{
-					title: "Technicien·ne support informatique N1/N2 (H/F)", rome: "M1874", contract: offer.ContractCDI, remote: offer.RemoteOnsite,
+					title: "Technicien·ne support informatique N1/N2 (H/F)", rome: "M1874", contract: contract.CDI, remote: offer.RemoteOnsite,
 					salary: offer.Salary{Min: 26000, Max: 30000}, startDays: 35, careerChangers: true, status: offer.StatusPublished,
 					description: "Vous êtes la voix de la DSI pour les 60 agences : prise d'appels, diagnostic, résolution à distance ou sur site, " +
 						"suivi des tickets dans GLPI, préparation des postes de travail.\n" +
@@ -290,7 +291,7 @@ func companies() []companySpec {
 						mustLearn(tag("active-directory"), 1), niceLearn(tag("glpi"), 1), nice(tag("hardware-maintenance"), 2), nice(ogr("504812"), 1)},
 				},
 				{
-					title: "Administrateur·rice systèmes Linux (H/F)", rome: "M1801", contract: offer.ContractCDI, remote: offer.RemoteHybrid,
+					title: "Administrateur·rice systèmes Linux (H/F)", rome: "M1801", contract: contract.CDI, remote: offer.RemoteHybrid,
 					salary: offer.Salary{Min: 37000, Max: 45000}, startDays: 80, careerChangers: true, status: offer.StatusPublished,
 					description: "Au sein de l'équipe infrastructure, vous administrez 300 serveurs Linux, automatisez les déploiements avec Ansible " +
 						"et participez au plan de reprise d'activité. Télétravail deux jours par semaine.",
@@ -298,7 +299,7 @@ func companies() []companySpec {
 						niceLearn(tag("backup"), 1), nice(tag("monitoring"), 1), nice(tag("docker"), 1)},
 				},
 				{
-					title: "Scrum Master (H/F)", rome: "M1814", contract: offer.ContractCDI, remote: offer.RemoteHybrid,
+					title: "Scrum Master (H/F)", rome: "M1814", contract: contract.CDI, remote: offer.RemoteHybrid,
 					salary: offer.Salary{Min: 40000, Max: 47000}, startDays: 120, careerChangers: true, status: offer.StatusPublished,
 					description: "Vous accompagnez deux équipes produit (site adhérents, application mobile) : animation des rituels, " +
 						"amélioration continue, lien avec les métiers. Une première expérience d'animation d'équipe ou de formation, " +
@@ -317,7 +318,7 @@ func companies() []companySpec {
 			owner: person{"Élodie Caillaud", "elodie.caillaud@passerelle.test"},
 			offers: []offerSpec{
 				{
-					title: "Designer UX/UI (H/F)", rome: "E1206", contract: offer.ContractCDI, remote: offer.RemoteHybrid,
+					title: "Designer UX/UI (H/F)", rome: "E1206", contract: contract.CDI, remote: offer.RemoteHybrid,
 					salary: offer.Salary{Min: 34000, Max: 40000}, startDays: 65, careerChangers: true, status: offer.StatusPublished,
 					description: "Vous menez des entretiens et des tests avec les usagers, concevez parcours et maquettes dans Figma et faites " +
 						"vivre notre système de design. Votre expérience passée auprès du public (formation, accueil, soin) est une force : " +
@@ -326,7 +327,7 @@ func companies() []companySpec {
 						nice(tag("ui-design"), 2), niceLearn(tag("accessibility"), 1), niceLearn(tag("design-system"), 1)},
 				},
 				{
-					title: "Stage UX research (H/F)", rome: "E1206", contract: offer.ContractStage, remote: offer.RemoteOnsite,
+					title: "Stage UX research (H/F)", rome: "E1206", contract: contract.Stage, remote: offer.RemoteOnsite,
 					salary: offer.Salary{Min: 7920, Max: 7920}, startDays: 40, careerChangers: true, status: offer.StatusPublished,
 					description: "Stage de quatre à six mois : préparation et conduite d'entretiens, synthèse des observations, ateliers de " +
 						"co-conception avec une équipe de la Ville.",
@@ -356,7 +357,7 @@ func candidates() []candidateSpec {
 			about:    "comptable pendant 15 ans, formation data analyst jusqu'au mois prochain ; suivie par Sandrine Le Goff",
 			headline: "Comptable en reconversion vers l'analyse de données, formation data analyst en cours",
 			insee:    "44143", city: "Rezé", mobilityKm: 25, remote: candidate.RemoteHybrid,
-			contracts: []candidate.Contract{cdi, cdd}, availableDays: 40,
+			contracts: []contract.Type{cdi, cdd}, availableDays: 40,
 			skills: []held{experience(tag("excel"), 4), experience(ogr("101360"), 4), experience(ogr("118990"), 3), experience(tag("kpi"), 3),
 				experience(tag("accounting-software"), 3), trained(tag("sql"), 2), trained(tag("power-bi"), 2), trained(tag("python"), 1),
 				trained(ogr("300067"), 2), declared(tag("statistics"), 2)},
@@ -373,7 +374,7 @@ func candidates() []candidateSpec {
 			about:    "vendeur en épicerie pendant 6 ans, apprend le développement web ; suivi par Karim Haddad",
 			headline: "Ancien vendeur, futur développeur web — titre pro DWWM en cours, cherche une alternance",
 			insee:    "44162", city: "Saint-Herblain", mobilityKm: 20, remote: candidate.RemoteHybrid,
-			contracts: []candidate.Contract{altern, cdi}, availableDays: 14,
+			contracts: []contract.Type{altern, cdi}, availableDays: 14,
 			skills: []held{trained(tag("html"), 3), trained(tag("css"), 3), trained(tag("javascript"), 2), trained(tag("react"), 1),
 				trained(tag("git"), 2), declared(tag("php"), 1), experience(tag("customer-relations"), 3), experience(ogr("300374"), 3)},
 			trainings: []trainingSpec{{
@@ -389,7 +390,7 @@ func candidates() []candidateSpec {
 			about:    "formatrice pendant 22 ans, 56 ans, se forme au design UX/UI",
 			headline: "Formatrice d'adultes depuis 22 ans, je me forme au design UX : l'écoute des usagers est mon métier",
 			insee:    "44109", city: "Nantes", mobilityKm: 15, remote: candidate.RemoteOK,
-			contracts: []candidate.Contract{cdi, cdd, free}, availableDays: 95,
+			contracts: []contract.Type{cdi, cdd, free}, availableDays: 95,
 			skills: []held{experience(ogr("482619"), 4), experience(tag("training-delivery"), 4), experience(ogr("300417"), 3),
 				trained(tag("user-research"), 2), trained(tag("figma"), 2), trained(tag("ux-design"), 2), trained(tag("wireframing"), 2),
 				declared(tag("accessibility"), 2), experience(tag("powerpoint"), 3)},
@@ -406,7 +407,7 @@ func candidates() []candidateSpec {
 			about:    "logisticien et chauffeur poids lourd pendant 12 ans, formation technicien systèmes et réseaux ; suivi par Sandrine Le Goff",
 			headline: "Ex-logisticien, en formation TSSR : support, systèmes et réseaux",
 			insee:    "44047", city: "Couëron", mobilityKm: 35, remote: candidate.RemoteOnsiteOnly,
-			contracts: []candidate.Contract{cdi}, availableDays: 55,
+			contracts: []contract.Type{cdi}, availableDays: 55,
 			skills: []held{trained(tag("windows"), 2), trained(tag("helpdesk"), 2), trained(tag("linux"), 1), trained(tag("active-directory"), 1),
 				trained(tag("tcp-ip"), 1), declared(tag("hardware-maintenance"), 3), experience(tag("customer-relations"), 2)},
 			trainings: []trainingSpec{{
@@ -422,7 +423,7 @@ func candidates() []candidateSpec {
 			about:    "23 ans, BTS SIO en alternance terminé, cherche un premier CDI de développeur",
 			headline: "Développeur PHP/Symfony junior, deux ans d'alternance en agence",
 			insee:    "44109", city: "Nantes", mobilityKm: 30, remote: candidate.RemoteHybrid,
-			contracts: []candidate.Contract{cdi},
+			contracts: []contract.Type{cdi},
 			skills: []held{experience(tag("php"), 3), experience(tag("symfony"), 2), experience(tag("sql"), 2), experience(tag("javascript"), 2),
 				experience(tag("git"), 2), trained(tag("html"), 3), trained(tag("css"), 2), declared(tag("docker"), 1)},
 			trainings: []trainingSpec{{
@@ -438,7 +439,7 @@ func candidates() []candidateSpec {
 			about:    "22 ans, licence pro data en alternance terminée",
 			headline: "Analyste de données junior, licence pro en alternance dans une coopérative agricole",
 			insee:    "44190", city: "Saint-Sébastien-sur-Loire", mobilityKm: 40, remote: candidate.RemoteOK,
-			contracts: []candidate.Contract{cdi, cdd},
+			contracts: []contract.Type{cdi, cdd},
 			skills: []held{experience(tag("python"), 2), experience(tag("pandas"), 2), experience(tag("sql"), 2), experience(tag("tableau"), 2),
 				trained(tag("statistics"), 2), declared(tag("power-bi"), 1), experience(tag("excel"), 3)},
 			trainings: []trainingSpec{{
@@ -453,7 +454,7 @@ func candidates() []candidateSpec {
 			about:    "conducteur de ligne en agroalimentaire pendant 10 ans, se forme à la cybersécurité ; suivi par Karim Haddad",
 			headline: "Dix ans de procédures et de qualité en usine, en formation d'analyste cybersécurité",
 			insee:    "44020", city: "Bouguenais", mobilityKm: 30, remote: candidate.RemoteOnsiteOnly,
-			contracts: []candidate.Contract{cdi, cdd}, availableDays: 150,
+			contracts: []contract.Type{cdi, cdd}, availableDays: 150,
 			skills: []held{trained(tag("linux"), 2), trained(tag("tcp-ip"), 2), trained(tag("network-security"), 1), trained(tag("siem"), 1),
 				experience(ogr("113245"), 3), experience(ogr("300446"), 3), declared(tag("english"), 2)},
 			trainings: []trainingSpec{{
@@ -469,7 +470,7 @@ func candidates() []candidateSpec {
 			about:    "secrétaire pendant 8 ans, prépare une certification Scrum Master ; suivie par Sandrine Le Goff",
 			headline: "Assistante de direction en reconversion : coordination d'équipes agiles, certification Scrum Master",
 			insee:    "44215", city: "Vertou", mobilityKm: 25, remote: candidate.RemoteHybrid,
-			contracts: []candidate.Contract{cdi, cdd}, availableDays: 70,
+			contracts: []contract.Type{cdi, cdd}, availableDays: 70,
 			skills: []held{trained(tag("scrum"), 2), trained(tag("agile"), 2), trained(tag("jira"), 2), experience(tag("microsoft-365"), 4),
 				experience(tag("notion"), 2), experience(tag("project-management"), 2), experience(ogr("120722"), 4)},
 			trainings: []trainingSpec{{
@@ -485,7 +486,7 @@ func candidates() []candidateSpec {
 			about:    "comptable, 51 ans, projet de consultant ERP encore confidentiel : profil masqué",
 			headline: "Comptable, futur consultant fonctionnel ERP",
 			insee:    "44114", city: "Orvault", mobilityKm: 50, remote: candidate.RemoteOK,
-			contracts: []candidate.Contract{cdi}, availableDays: 210,
+			contracts: []contract.Type{cdi}, availableDays: 210,
 			skills: []held{experience(ogr("101360"), 4), experience(tag("sage"), 3), experience(tag("excel"), 3), trained(tag("odoo"), 1),
 				trained(tag("erp"), 1)},
 			trainings: []trainingSpec{{
@@ -501,7 +502,7 @@ func candidates() []candidateSpec {
 			about:    "hôtesse de caisse pendant 5 ans, termine un bootcamp front-end React",
 			headline: "Développeuse front-end React en fin de bootcamp, ancienne hôtesse de caisse",
 			insee:    "44109", city: "Nantes", mobilityKm: 15, remote: candidate.RemoteOK,
-			contracts: []candidate.Contract{cdi, cdd, altern}, availableDays: 28,
+			contracts: []contract.Type{cdi, cdd, altern}, availableDays: 28,
 			skills: []held{trained(tag("javascript"), 2), trained(tag("react"), 2), trained(tag("html"), 3), trained(tag("css"), 3),
 				trained(tag("typescript"), 1), trained(tag("git"), 2), declared(tag("figma"), 1), experience(tag("customer-relations"), 3)},
 			trainings: []trainingSpec{{
@@ -517,7 +518,7 @@ func candidates() []candidateSpec {
 			about:    "20 ans, alternance de technicien support terminée",
 			headline: "Technicien support en sortie d'alternance, disponible tout de suite",
 			insee:    "44114", city: "Orvault", mobilityKm: 20, remote: candidate.RemoteOnsiteOnly,
-			contracts: []candidate.Contract{cdi, cdd},
+			contracts: []contract.Type{cdi, cdd},
 			skills: []held{experience(tag("helpdesk"), 2), experience(tag("windows"), 2), experience(tag("glpi"), 2),
 				experience(tag("hardware-maintenance"), 2), experience(tag("active-directory"), 1), declared(tag("linux"), 1)},
 			trainings: []trainingSpec{{
@@ -532,7 +533,7 @@ func candidates() []candidateSpec {
 			about:    "vendeuse en épicerie fine pendant 18 ans, se forme au test logiciel",
 			headline: "Rigoureuse et méthodique, je deviens testeuse logicielle après 18 ans dans le commerce",
 			insee:    "44172", city: "Sainte-Luce-sur-Loire", mobilityKm: 20, remote: candidate.RemoteHybrid,
-			contracts: []candidate.Contract{cdi, cdd, stage}, availableDays: 75,
+			contracts: []contract.Type{cdi, cdd, stage}, availableDays: 75,
 			skills: []held{trained(tag("functional-testing"), 2), trained(tag("test-plan"), 2), trained(tag("jira"), 1), trained(tag("sql"), 1),
 				declared(tag("istqb"), 1), experience(ogr("119508"), 3), experience(tag("customer-relations"), 4)},
 			trainings: []trainingSpec{{
@@ -548,7 +549,7 @@ func candidates() []candidateSpec {
 			about:    "conducteur de ligne pendant 9 ans, formation administrateur systèmes DevOps",
 			headline: "De la ligne de production aux pipelines : en formation administrateur systèmes DevOps",
 			insee:    "44035", city: "La Chapelle-sur-Erdre", mobilityKm: 30, remote: candidate.RemoteHybrid,
-			contracts: []candidate.Contract{cdi}, availableDays: 105,
+			contracts: []contract.Type{cdi}, availableDays: 105,
 			skills: []held{trained(tag("linux"), 2), trained(tag("docker"), 2), trained(tag("bash"), 2), trained(tag("git"), 2),
 				trained(tag("ansible"), 1), trained(tag("aws"), 1), experience(ogr("489519"), 3)},
 			trainings: []trainingSpec{{

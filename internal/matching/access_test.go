@@ -9,6 +9,7 @@ import (
 
 	"passerelle"
 	"passerelle/internal/candidate"
+	"passerelle/internal/contract"
 	"passerelle/internal/offer"
 	"passerelle/internal/skill"
 )
@@ -33,7 +34,7 @@ func goOffer() offer.OfferInput {
 			{Code: "tag:sql", MinLevel: 2, MustHave: true},
 			{Code: "tag:docker", MinLevel: 2, Learnable: true},
 		},
-		Contract: offer.ContractCDI, CommuneID: "44109", Remote: offer.RemoteHybrid,
+		Contract: contract.CDI, CommuneID: "44109", Remote: offer.RemoteHybrid,
 		// Trainings ending before the start count; with no start date
 		// (as soon as possible) a training in progress does not.
 		StartDate: day(time.Now()).AddDate(0, 3, 0),

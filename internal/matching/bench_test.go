@@ -16,6 +16,7 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	"passerelle/internal/contract"
 	"passerelle/internal/match"
 	"passerelle/internal/match/synth"
 	"passerelle/internal/offer"
@@ -54,9 +55,9 @@ var evidenceNames = map[match.Evidence]skill.Evidence{
 	match.EvidenceExperience: skill.EvidenceExperience, match.EvidenceValidated: skill.EvidenceAdviserValidated,
 }
 
-var contractNames = map[match.Contract]candidate.Contract{
-	match.ContractCDI: candidate.ContractCDI, match.ContractCDD: candidate.ContractCDD, match.ContractAlternance: candidate.ContractAlternance,
-	match.ContractStage: candidate.ContractStage, match.ContractFreelance: candidate.ContractFreelance,
+var contractNames = map[match.Contract]contract.Type{
+	match.ContractCDI: contract.CDI, match.ContractCDD: contract.CDD, match.ContractAlternance: contract.Alternance,
+	match.ContractStage: contract.Stage, match.ContractFreelance: contract.Freelance,
 }
 
 var long = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) // written long ago: outside the safety window
@@ -98,7 +99,7 @@ func storedProfile(p match.Profile, i int) candidate.Profile {
 func storedOffer(o match.Offer) offer.Offer {
 	out := offer.Offer{
 		ID: o.ID, CompanyID: o.CompanyID, Title: "Offre " + o.ID[18:], Rome: skill.RomeCode(o.ROME),
-		Contract:  offer.Contract(contractNames[o.Contract]),
+		Contract:  contract.Type(contractNames[o.Contract]),
 		Place:     offer.Place{CommuneID: "synth", Name: o.Place.Commune, Lat: o.Place.Lat, Lon: o.Place.Lon},
 		Remote:    []offer.RemotePolicy{offer.RemoteOnsite, offer.RemoteHybrid, offer.RemoteFull}[o.Remote],
 		StartDate: o.Start, Status: offer.StatusPublished, OpenToCareerChangers: o.OpenToCareerChangers,
@@ -239,7 +240,7 @@ func (d profileDoc) profile() candidate.Profile {
 		p.Place = candidate.Place{CommuneID: "x", Name: d.Place.Name, Lat: d.Place.Lat, Lon: d.Place.Lon}
 	}
 	for _, c := range d.Contracts {
-		p.Contracts = append(p.Contracts, candidate.Contract(c))
+		p.Contracts = append(p.Contracts, contract.Type(c))
 	}
 	return p
 }

@@ -14,6 +14,7 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	"passerelle/internal/contract"
 	"passerelle/internal/match"
 	"passerelle/internal/offer"
 	"passerelle/internal/offer/offerdb"
@@ -203,7 +204,7 @@ func (w *world) randomProfile(r *rand.Rand, name string) candidate.ProfileInput 
 	for _, f := range pickN(r, formers, r.IntN(3)) {
 		in.FormerOccupations = append(in.FormerOccupations, candidate.FormerOccupationInput{Rome: f, Years: r.IntN(12)})
 	}
-	for _, c := range candidate.Contracts() {
+	for _, c := range contract.All() {
 		if r.IntN(3) == 0 {
 			in.Contracts = append(in.Contracts, c)
 		}
@@ -223,7 +224,7 @@ func (w *world) randomOffer(r *rand.Rand) offer.OfferInput {
 		Title:                fmt.Sprintf("Poste %d", r.IntN(1000)),
 		Rome:                 pick(r, romes),
 		Description:          "Une équipe bienveillante.",
-		Contract:             pick(r, offer.Contracts()),
+		Contract:             pick(r, contract.All()),
 		CommuneID:            pick(r, communes),
 		Remote:               pick(r, offer.RemotePolicies()),
 		OpenToCareerChangers: r.IntN(2) == 0,

@@ -3,6 +3,7 @@ package matching
 import (
 	"time"
 
+	"passerelle/internal/contract"
 	"passerelle/internal/match"
 	"passerelle/internal/offer"
 	"passerelle/internal/skill"
@@ -105,7 +106,7 @@ type OfferInfo struct {
 	CompanyID  string
 	Commune    string
 	Occupation Label
-	Contract   offer.Contract
+	Contract   contract.Type
 	Remote     offer.RemotePolicy
 	Status     offer.Status
 	StartDate  time.Time // zero: as soon as possible

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"passerelle/internal/candidate"
+	"passerelle/internal/contract"
 	"passerelle/internal/match"
 	"passerelle/internal/offer"
 	"passerelle/internal/skill"
@@ -146,7 +147,7 @@ type offerMeta struct {
 	title     string
 	commune   string
 	rome      skill.RomeCode
-	contract  offer.Contract
+	contract  contract.Type
 	remote    offer.RemotePolicy
 	status    offer.Status
 	start     time.Time

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"passerelle/internal/contract"
 	"passerelle/internal/place"
 	"passerelle/internal/skill"
 )
@@ -148,7 +149,7 @@ func BenchmarkSearch(b *testing.B) {
 		s.cat.apply(Offer{
 			ID: fmt.Sprintf("%024x", i), Title: strings.Join(title, " "), Description: strings.Join(desc, " "),
 			Skills:   []Skill{{Code: codes[rng.IntN(len(codes))]}, {Code: codes[rng.IntN(len(codes))]}},
-			Contract: Contracts()[rng.IntN(5)], Remote: RemotePolicies()[rng.IntN(3)],
+			Contract: contract.All()[rng.IntN(5)], Remote: RemotePolicies()[rng.IntN(3)],
 			Place:  Place{Lat: 43 + rng.Float64()*8, Lon: -4 + rng.Float64()*11},
 			Status: StatusPublished, PublishedAt: now.Add(-time.Duration(rng.IntN(1e6)) * time.Second), Revision: int64(i + 1),
 		})

@@ -11,6 +11,7 @@ import (
 
 	"passerelle"
 	"passerelle/internal/auth"
+	"passerelle/internal/contract"
 	"passerelle/internal/offer"
 	"passerelle/internal/offer/offerdb"
 	"passerelle/internal/place"
@@ -117,7 +118,7 @@ func validInput() offer.OfferInput {
 			{Code: "tag:sql", MinLevel: 2, MustHave: true, Learnable: true},
 			{Code: "tag:docker", MinLevel: 1},
 		},
-		Contract:             offer.ContractCDI,
+		Contract:             contract.CDI,
 		CommuneID:            "44109",
 		Remote:               offer.RemoteHybrid,
 		Salary:               offer.Salary{Min: 34000, Max: 42000},

@@ -1,6 +1,9 @@
 package offer
 
-import "passerelle/internal/match"
+import (
+	"passerelle/internal/contract"
+	"passerelle/internal/match"
+)
 
 // MatchOffer converts o into what the matching engine reads: every field a
 // score or a filter uses. Labels, texts, salary and dates other than the
@@ -11,7 +14,7 @@ func (o Offer) MatchOffer() match.Offer {
 		ID:                   o.ID,
 		CompanyID:            o.CompanyID,
 		ROME:                 string(o.Rome),
-		Contract:             MatchContract(o.Contract),
+		Contract:             contract.Match(o.Contract),
 		Place:                match.Place{Commune: o.Place.Name, Lat: o.Place.Lat, Lon: o.Place.Lon},
 		Remote:               matchRemote(o.Remote),
 		Start:                o.StartDate,
@@ -23,24 +26,6 @@ func (o Offer) MatchOffer() match.Offer {
 		m.Skills = append(m.Skills, match.OfferSkill{Code: string(s.Code), MinLevel: int(s.MinLevel), MustHave: s.MustHave, Learnable: s.Learnable})
 	}
 	return m
-}
-
-// MatchContract returns the engine's bit for a contract type, 0 for an
-// unknown one.
-func MatchContract(c Contract) match.Contract {
-	switch c {
-	case ContractCDI:
-		return match.ContractCDI
-	case ContractCDD:
-		return match.ContractCDD
-	case ContractAlternance:
-		return match.ContractAlternance
-	case ContractStage:
-		return match.ContractStage
-	case ContractFreelance:
-		return match.ContractFreelance
-	}
-	return 0
 }
 
 func matchRemote(r RemotePolicy) match.RemotePolicy {

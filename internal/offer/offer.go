@@ -14,6 +14,7 @@ import (
 	"slices"
 	"time"
 
+	"passerelle/internal/contract"
 	"passerelle/internal/place"
 	"passerelle/internal/skill"
 )
@@ -48,7 +49,7 @@ type Offer struct {
 	// Description is plain text; line breaks are kept.
 	Description          string
 	Skills               []Skill
-	Contract             Contract
+	Contract             contract.Type
 	Place                Place
 	Remote               RemotePolicy
 	Salary               Salary
@@ -138,26 +139,6 @@ func CloseReasons() []CloseReason { return []CloseReason{CloseFilled, CloseCance
 
 // Valid reports whether r is a known reason.
 func (r CloseReason) Valid() bool { return slices.Contains(CloseReasons(), r) }
-
-// Contract is a contract type under French labour law.
-type Contract string
-
-// The contract types.
-const (
-	ContractCDI        Contract = "cdi"
-	ContractCDD        Contract = "cdd"
-	ContractAlternance Contract = "alternance"
-	ContractStage      Contract = "stage"
-	ContractFreelance  Contract = "freelance"
-)
-
-// Contracts returns the contract types in their canonical order.
-func Contracts() []Contract {
-	return []Contract{ContractCDI, ContractCDD, ContractAlternance, ContractStage, ContractFreelance}
-}
-
-// Valid reports whether c is a known contract type.
-func (c Contract) Valid() bool { return slices.Contains(Contracts(), c) }
 
 // RemotePolicy is an offer's remote-work policy.
 type RemotePolicy string

@@ -10,6 +10,7 @@ import (
 
 	"passerelle"
 	"passerelle/internal/auth"
+	"passerelle/internal/contract"
 	"passerelle/internal/match"
 	"passerelle/internal/offer"
 	"passerelle/internal/skill"
@@ -553,8 +554,8 @@ func TestMatchOffer(t *testing.T) {
 	if err := ix.UpsertOffer(m); err != nil {
 		t.Fatalf("index refuses the converted offer: %v", err)
 	}
-	for _, c := range offer.Contracts() {
-		if offer.MatchContract(c) == 0 {
+	for _, c := range contract.All() {
+		if contract.Match(c) == 0 {
 			t.Errorf("contract %s has no engine bit", c)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"passerelle/internal/contract"
 	"passerelle/internal/place"
 	"passerelle/internal/skill"
 )
@@ -32,7 +33,7 @@ type SearchQuery struct {
 	Text string
 	// Skills: offers asking for any of these codes.
 	Skills    []skill.Code
-	Contracts []Contract
+	Contracts []contract.Type
 	Remote    []RemotePolicy
 	// NearCommuneID and RadiusKm keep offers within RadiusKm of the
 	// commune (DefaultRadiusKm when 0). Fully remote offers are kept
@@ -56,8 +57,8 @@ type compiled struct {
 
 // contractBit and remoteBit turn the string filters into bits, so that the
 // scan compares bytes instead of looking strings up in maps.
-func contractBit(c Contract) uint8 {
-	if i := slices.Index(Contracts(), c); i >= 0 {
+func contractBit(c contract.Type) uint8 {
+	if i := slices.Index(contract.All(), c); i >= 0 {
 		return 1 << i
 	}
 	return 0

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"passerelle"
+	"passerelle/internal/contract"
 	"passerelle/internal/offer"
 	"passerelle/internal/skill"
 )
@@ -24,9 +25,9 @@ func newSearchWorld(t *testing.T) searchWorld {
 	t.Helper()
 	e := newEnv(t)
 	w := searchWorld{e: e}
-	mk := func(title, desc, commune string, remote offer.RemotePolicy, contract offer.Contract, codes ...skill.Code) offer.OfferInput {
+	mk := func(title, desc, commune string, remote offer.RemotePolicy, kind contract.Type, codes ...skill.Code) offer.OfferInput {
 		in := validInput()
-		in.Title, in.Description, in.CommuneID, in.Remote, in.Contract = title, desc, commune, remote, contract
+		in.Title, in.Description, in.CommuneID, in.Remote, in.Contract = title, desc, commune, remote, kind
 		in.Skills = nil
 		for _, c := range codes {
 			in.Skills = append(in.Skills, offer.SkillInput{Code: c, MinLevel: 2, MustHave: true})
@@ -37,12 +38,12 @@ func newSearchWorld(t *testing.T) searchWorld {
 		e.clock.advance(time.Minute)
 		return published(t, e, in)
 	}
-	w.goNantes = pub(mk("Développeur Go", "Vous rejoindrez l'équipe back-end. Nous utilisons Google Cloud.", "44109", offer.RemoteOnsite, offer.ContractCDI, "tag:go", "tag:sql"))
-	w.reactReze = pub(mk("Développeuse ou développeur React", "Interfaces d'analyse de données pour nos clients.", "44143", offer.RemoteHybrid, offer.ContractAlternance, "tag:react", "tag:javascript"))
-	w.dataParis = pub(mk("Data engineer", "Pipelines de DONNÉES, SQL et Python.", "75056", offer.RemoteOnsite, offer.ContractCDI, "tag:python", "tag:sql"))
-	w.ops = pub(mk("Administrateur systèmes Linux", "Poste en télétravail complet.", "75056", offer.RemoteFull, offer.ContractFreelance, "tag:linux"))
-	w.draft = create(t, e, mk("Développeur Go junior", "Brouillon", "44109", offer.RemoteOnsite, offer.ContractCDI, "tag:go"))
-	closed := pub(mk("Développeur Go senior", "Clôturée", "44109", offer.RemoteOnsite, offer.ContractCDI, "tag:go"))
+	w.goNantes = pub(mk("Développeur Go", "Vous rejoindrez l'équipe back-end. Nous utilisons Google Cloud.", "44109", offer.RemoteOnsite, contract.CDI, "tag:go", "tag:sql"))
+	w.reactReze = pub(mk("Développeuse ou développeur React", "Interfaces d'analyse de données pour nos clients.", "44143", offer.RemoteHybrid, contract.Alternance, "tag:react", "tag:javascript"))
+	w.dataParis = pub(mk("Data engineer", "Pipelines de DONNÉES, SQL et Python.", "75056", offer.RemoteOnsite, contract.CDI, "tag:python", "tag:sql"))
+	w.ops = pub(mk("Administrateur systèmes Linux", "Poste en télétravail complet.", "75056", offer.RemoteFull, contract.Freelance, "tag:linux"))
+	w.draft = create(t, e, mk("Développeur Go junior", "Brouillon", "44109", offer.RemoteOnsite, contract.CDI, "tag:go"))
+	closed := pub(mk("Développeur Go senior", "Clôturée", "44109", offer.RemoteOnsite, contract.CDI, "tag:go"))
 	closed, err := e.svc.Close(memberCtx, closed.ID, offer.CloseFilled, "")
 	if err != nil {
 		t.Fatal(err)
@@ -72,15 +73,15 @@ func TestSearch(t *testing.T) {
 		{"no match", offer.SearchQuery{Text: "boulanger"}, nil},
 		{"draft and closed never show", offer.SearchQuery{Text: "junior senior"}, nil},
 		{"any of the skills", offer.SearchQuery{Skills: []skill.Code{"tag:sql", "tag:linux"}}, []string{o, d, g}},
-		{"contract", offer.SearchQuery{Contracts: []offer.Contract{offer.ContractCDI}}, []string{d, g}},
-		{"contracts", offer.SearchQuery{Contracts: []offer.Contract{offer.ContractAlternance, offer.ContractFreelance}}, []string{o, r}},
+		{"contract", offer.SearchQuery{Contracts: []contract.Type{contract.CDI}}, []string{d, g}},
+		{"contracts", offer.SearchQuery{Contracts: []contract.Type{contract.Alternance, contract.Freelance}}, []string{o, r}},
 		{"remote", offer.SearchQuery{Remote: []offer.RemotePolicy{offer.RemoteFull}}, []string{o}},
 		{"near Nantes, 10 km: Nantes, Rezé, and fully remote jobs", offer.SearchQuery{NearCommuneID: "44109", RadiusKm: 10}, []string{o, r, g}},
 		{"near Nantes, 3 km: Rezé is 6 km away", offer.SearchQuery{NearCommuneID: "44109", RadiusKm: 3}, []string{o, g}},
 		{"near Rezé, default radius", offer.SearchQuery{NearCommuneID: "44143"}, []string{o, r, g}},
 		{"near Paris, 10 km", offer.SearchQuery{NearCommuneID: "75056", RadiusKm: 10}, []string{o, d}},
 		{"near Nantes, 500 km reaches Paris", offer.SearchQuery{NearCommuneID: "44109", RadiusKm: 500}, []string{o, d, r, g}},
-		{"filters combine", offer.SearchQuery{Text: "sql", Contracts: []offer.Contract{offer.ContractCDI}, NearCommuneID: "44162", RadiusKm: 20}, nil},
+		{"filters combine", offer.SearchQuery{Text: "sql", Contracts: []contract.Type{contract.CDI}, NearCommuneID: "44162", RadiusKm: 20}, nil},
 		{"filters combine (2)", offer.SearchQuery{Skills: []skill.Code{"tag:sql"}, NearCommuneID: "44162", RadiusKm: 20}, []string{g}},
 	}
 	for _, tt := range tests {
@@ -128,7 +129,7 @@ func TestSearch(t *testing.T) {
 			{offer.SearchQuery{NearCommuneID: "44109", RadiusKm: -1}, "radiusKm", "offer.search.radius.out_of_range"},
 			{offer.SearchQuery{RadiusKm: 10}, "nearCommuneId", "offer.search.near.required"},
 			{offer.SearchQuery{Skills: []skill.Code{"Golang"}}, "skills[0]", "offer.search.skill.invalid"},
-			{offer.SearchQuery{Contracts: []offer.Contract{"CDI"}}, "contracts[0]", "offer.contract.invalid"},
+			{offer.SearchQuery{Contracts: []contract.Type{"CDI"}}, "contracts[0]", "offer.contract.invalid"},
 			{offer.SearchQuery{Remote: []offer.RemotePolicy{"full"}}, "remote[0]", "offer.remote.invalid"},
 			{offer.SearchQuery{Text: strings.Repeat("a ", 101)}, "text", "offer.search.text.too_long"},
 		} {

@@ -11,6 +11,7 @@ import (
 
 	"passerelle"
 	"passerelle/internal/auth"
+	"passerelle/internal/contract"
 	"passerelle/internal/skill"
 )
 
@@ -21,7 +22,7 @@ type OfferInput struct {
 	Rome                 skill.RomeCode
 	Description          string
 	Skills               []SkillInput
-	Contract             Contract
+	Contract             contract.Type
 	CommuneID            string
 	Remote               RemotePolicy
 	Salary               Salary

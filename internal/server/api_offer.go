@@ -11,6 +11,7 @@ import (
 	"passerelle"
 	"passerelle/internal/account"
 	"passerelle/internal/auth"
+	"passerelle/internal/contract"
 	"passerelle/internal/offer"
 	"passerelle/internal/skill"
 )
@@ -109,7 +110,7 @@ func toOfferInput(r offerRequest) offer.OfferInput {
 		Title:                r.Title,
 		Rome:                 skill.RomeCode(r.Rome),
 		Description:          r.Description,
-		Contract:             offer.Contract(r.Contract),
+		Contract:             contract.Type(r.Contract),
 		CommuneID:            r.CommuneID,
 		Remote:               offer.RemotePolicy(r.Remote),
 		OpenToCareerChangers: r.OpenToCareerChangers,
@@ -409,7 +410,7 @@ func toOfferSearchQuery(r offerSearchRequest) offer.SearchQuery {
 		q.Skills = append(q.Skills, skill.Code(c))
 	}
 	for _, c := range r.Contract {
-		q.Contracts = append(q.Contracts, offer.Contract(c))
+		q.Contracts = append(q.Contracts, contract.Type(c))
 	}
 	for _, rp := range r.Remote {
 		q.Remote = append(q.Remote, offer.RemotePolicy(rp))

@@ -9,6 +9,7 @@ import (
 
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
+	"passerelle/internal/contract"
 	"passerelle/internal/skill"
 )
 
@@ -118,7 +119,7 @@ func (r profileRequest) input() candidate.ProfileInput {
 		in.FormerOccupations = append(in.FormerOccupations, candidate.FormerOccupationInput{Rome: skill.RomeCode(f.Rome), Years: f.Years})
 	}
 	for _, c := range r.Contracts {
-		in.Contracts = append(in.Contracts, candidate.Contract(c))
+		in.Contracts = append(in.Contracts, contract.Type(c))
 	}
 	for _, l := range r.Languages {
 		in.Languages = append(in.Languages, candidate.Language{Code: l.Code, Level: candidate.LanguageLevel(l.Level)})

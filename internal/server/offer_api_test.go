@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"passerelle/internal/auth"
+	"passerelle/internal/contract"
 	"passerelle/internal/offer"
 	"passerelle/internal/skill"
 )
@@ -450,7 +451,7 @@ func (e *testEnv) publishedOffers(t *testing.T, emp user, n int, mod func(i int,
 	var ids []string
 	for i := range n {
 		in := offer.OfferInput{
-			Title: fmt.Sprintf("Offre numéro %d", i+1), Rome: "M1855", Contract: offer.ContractCDI, CommuneID: "44109", Remote: offer.RemoteHybrid,
+			Title: fmt.Sprintf("Offre numéro %d", i+1), Rome: "M1855", Contract: contract.CDI, CommuneID: "44109", Remote: offer.RemoteHybrid,
 			Skills:               []offer.SkillInput{{Code: skill.TagCode("go"), MinLevel: 2, MustHave: true}, {Code: skill.TagCode("docker"), MinLevel: 1, Learnable: true}},
 			OpenToCareerChangers: i%2 == 0,
 		}

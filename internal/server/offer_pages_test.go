@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"passerelle/internal/contract"
 	"passerelle/internal/i18n"
 	"passerelle/internal/offer"
 	"passerelle/web"
@@ -250,7 +251,7 @@ func TestOfferSearchPage(t *testing.T) {
 			in.Title = "Analyste de données"
 			in.Skills = append(in.Skills, offer.SkillInput{Code: "tag:python", MinLevel: 2, MustHave: true})
 			in.CommuneID = "44162"
-			in.Contract = offer.ContractAlternance
+			in.Contract = contract.Alternance
 		}
 	})
 	anon := e.browser()
@@ -347,7 +348,7 @@ func TestOfferCatalogueKeys(t *testing.T) {
 		}
 	}
 	var dynamic []string
-	for _, c := range offer.Contracts() {
+	for _, c := range contract.All() {
 		dynamic = append(dynamic, "offer.contract_type."+string(c))
 	}
 	for _, r := range offer.RemotePolicies() {

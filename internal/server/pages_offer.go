@@ -16,6 +16,7 @@ import (
 
 	"passerelle"
 	"passerelle/internal/auth"
+	"passerelle/internal/contract"
 	"passerelle/internal/offer"
 	"passerelle/internal/place"
 	"passerelle/internal/skill"
@@ -451,7 +452,7 @@ func (p offersPage) Radius() FieldView {
 
 func offerContractValues() []string {
 	var out []string
-	for _, c := range offer.Contracts() {
+	for _, c := range contract.All() {
 		out = append(out, string(c))
 	}
 	return out

@@ -20,6 +20,7 @@ import (
 	"passerelle"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
+	"passerelle/internal/contract"
 	"passerelle/internal/place"
 	"passerelle/internal/skill"
 )
@@ -655,7 +656,7 @@ func (s *Server) readProfileForm(c *fiber.Ctx, cur candidate.Profile) *profileSu
 	in.MobilityKm = number("mobilityKm")
 	in.Remote = candidate.RemotePreference(val("remote"))
 	for _, b := range args.PeekMulti("contracts") {
-		ct := candidate.Contract(b)
+		ct := contract.Type(b)
 		in.Contracts = append(in.Contracts, ct)
 		sub.f.Values["contracts."+string(ct)] = "on"
 	}
@@ -1021,7 +1022,7 @@ func (s *Server) profileEditView(c *fiber.Ctx, f *Form, rows profileRows, base s
 	for _, r := range candidate.RemotePreferences() {
 		p.Remote = append(p.Remote, profileChoiceView{Value: string(r), Label: tr("profile.remote_pref." + string(r)), Checked: f.Values["remote"] == string(r)})
 	}
-	for _, ct := range candidate.Contracts() {
+	for _, ct := range contract.All() {
 		p.Contracts = append(p.Contracts, profileChoiceView{Value: string(ct), Label: tr("profile.contract_type." + string(ct)), Checked: f.Values["contracts."+string(ct)] == "on"})
 	}
 	for _, v := range candidate.Visibilities() {

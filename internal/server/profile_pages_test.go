@@ -11,6 +11,7 @@ import (
 
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
+	"passerelle/internal/contract"
 	"passerelle/internal/i18n"
 	"passerelle/internal/skill"
 	"passerelle/web"
@@ -386,7 +387,7 @@ func TestProfileMessageKeys(t *testing.T) {
 	for _, r := range candidate.RemotePreferences() {
 		keys["profile.remote_pref."+string(r)] = true
 	}
-	for _, c := range candidate.Contracts() {
+	for _, c := range contract.All() {
 		keys["profile.contract_type."+string(c)] = true
 	}
 	for _, v := range candidate.Visibilities() {

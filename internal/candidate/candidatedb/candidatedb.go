@@ -21,6 +21,7 @@ import (
 	"passerelle"
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
+	"passerelle/internal/contract"
 	"passerelle/internal/skill"
 	"passerelle/internal/store"
 )
@@ -178,7 +179,7 @@ func toDoc(p candidate.Profile) profileDoc {
 		}),
 		MobilityKm:      p.MobilityKm,
 		Remote:          string(p.Remote),
-		Contracts:       conv(p.Contracts, func(c candidate.Contract) string { return string(c) }),
+		Contracts:       conv(p.Contracts, func(c contract.Type) string { return string(c) }),
 		AvailableFrom:   p.AvailableFrom,
 		Languages:       conv(p.Languages, func(l candidate.Language) languageDoc { return languageDoc{Code: l.Code, Level: string(l.Level)} }),
 		Visibility:      string(p.Visibility),
@@ -215,7 +216,7 @@ func fromDoc(d profileDoc) candidate.Profile {
 		}),
 		MobilityKm:    d.MobilityKm,
 		Remote:        candidate.RemotePreference(d.Remote),
-		Contracts:     back(d.Contracts, func(c string) candidate.Contract { return candidate.Contract(c) }),
+		Contracts:     back(d.Contracts, func(c string) contract.Type { return contract.Type(c) }),
 		AvailableFrom: d.AvailableFrom,
 		Languages: back(d.Languages, func(l languageDoc) candidate.Language {
 			return candidate.Language{Code: l.Code, Level: candidate.LanguageLevel(l.Level)}

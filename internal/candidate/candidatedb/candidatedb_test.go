@@ -15,6 +15,7 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	"passerelle/internal/contract"
 	"passerelle/internal/skill"
 	"passerelle/internal/store"
 	"passerelle/internal/store/storetest"
@@ -54,7 +55,7 @@ func full(id string) candidate.Profile {
 		Place:             candidate.Place{CommuneID: "44109", Name: "Nantes", Lat: 47.23, Lon: -1.55},
 		MobilityKm:        25,
 		Remote:            candidate.RemoteHybrid,
-		Contracts:         []candidate.Contract{candidate.ContractCDI, candidate.ContractAlternance},
+		Contracts:         []contract.Type{contract.CDI, contract.Alternance},
 		AvailableFrom:     time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC),
 		Languages:         []candidate.Language{{Code: "fr", Level: candidate.LanguageNative}},
 		Visibility:        candidate.VisibilityAnonymous,

@@ -19,6 +19,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"passerelle"
+	"passerelle/internal/contract"
 	"passerelle/internal/offer"
 	"passerelle/internal/skill"
 	"passerelle/internal/store"
@@ -186,7 +187,7 @@ func fromOfferDoc(d offerDoc) offer.Offer {
 		RomeLabel:            d.RomeLabel,
 		RomeMissing:          d.RomeMissing,
 		Description:          d.Description,
-		Contract:             offer.Contract(d.Contract),
+		Contract:             contract.Type(d.Contract),
 		Place:                offer.Place{CommuneID: d.Place.CommuneID, Name: d.Place.Name, Lat: d.Place.Lat, Lon: d.Place.Lon},
 		Remote:               offer.RemotePolicy(d.Remote),
 		StartDate:            d.StartDate,

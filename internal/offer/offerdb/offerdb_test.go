@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"passerelle"
+	"passerelle/internal/contract"
 	"passerelle/internal/offer"
 	"passerelle/internal/offer/offerdb"
 	"passerelle/internal/skill"
@@ -48,7 +49,7 @@ func full(n int) offer.Offer {
 			{Code: "tag:go", Label: "Go", MinLevel: 2, MustHave: true},
 			{Code: "tag:docker", Label: "Docker", MinLevel: 1, Learnable: true, Missing: true},
 		},
-		Contract: offer.ContractCDI, Place: offer.Place{CommuneID: "44109", Name: "Nantes", Lat: 47.23, Lon: -1.55},
+		Contract: contract.CDI, Place: offer.Place{CommuneID: "44109", Name: "Nantes", Lat: 47.23, Lon: -1.55},
 		Remote: offer.RemoteHybrid, Salary: offer.Salary{Min: 30000, Max: 40000}, StartDate: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC),
 		OpenToCareerChangers: true, Status: offer.StatusClosed, Closure: offer.Closure{Reason: offer.CloseOther, Note: "Budget"},
 		PublishedAt: at, ClosedAt: at.Add(time.Hour), CreatedBy: "u1", CreatedAt: at, UpdatedAt: at,
@@ -59,7 +60,7 @@ func TestRoundTrip(t *testing.T) {
 	_, repo := open(t)
 	ctx := context.Background()
 	minimal := offer.Offer{ID: oid(2), CompanyID: "c1", Title: "Min", Rome: "M1805", Skills: []offer.Skill{{Code: "tag:go", MinLevel: 1, MustHave: true}},
-		Contract: offer.ContractStage, Remote: offer.RemoteOnsite, Status: offer.StatusDraft, CreatedAt: at, UpdatedAt: at}
+		Contract: contract.Stage, Remote: offer.RemoteOnsite, Status: offer.StatusDraft, CreatedAt: at, UpdatedAt: at}
 	for name, o := range map[string]offer.Offer{"full": full(1), "minimal": minimal} {
 		t.Run(name, func(t *testing.T) {
 			created, err := repo.CreateOffer(ctx, o)
