@@ -21,9 +21,10 @@ const (
 	// DigestMinScore is the score (0–100) from which a match is strong
 	// enough to be worth an e-mail.
 	DigestMinScore = 70.0
-	// DigestBatch is how many due candidates one run handles: a run's work
-	// is bounded, and what is left waits for the next run.
-	DigestBatch = 1000
+	// DigestBatch is how many due marks (a candidate and a new offer) one
+	// run reads: a run's work is bounded, and what is left waits for the
+	// next run.
+	DigestBatch = 5000
 	// DigestOffers is how many new offers one run reads (a page of the
 	// feed); the rest wait for the next run.
 	DigestOffers = 1000
@@ -72,11 +73,12 @@ type PreferenceReader interface {
 // candidates it matches strongly (the top of the list its company would
 // read), and marks them due in a small collection; then it handles up to
 // Batch due candidates, counting their strong matches published since
-// their last digest, and clears each mark once handled. A candidate who
-// had their digest today keeps their mark until tomorrow. Several
-// instances may run it at once: the checkpoint is saved over an unchanged
-// version, marks are cleared only if unchanged, and notify queues one
-// digest a day per user whatever happens.
+// their last digest, and clears the marks it read once handled. A
+// candidate who had their digest today keeps their marks until tomorrow.
+// Several instances may run it at once: the checkpoint is saved over an
+// unchanged version, a mark is one per candidate and offer (a new one is
+// never cleared with those read before it), and notify queues one digest
+// a day per user whatever happens.
 type Digest struct {
 	Published OfferFeed
 	Ranker    Ranker
@@ -201,13 +203,14 @@ func (d *Digest) markOffer(ctx context.Context, id string, now time.Time) (int, 
 	for i, s := range found {
 		ids[i] = s.CandidateID
 	}
-	if err := d.Due.MarkDue(ctx, ids, now); err != nil {
+	if err := d.Due.MarkDue(ctx, id, ids, now); err != nil {
 		return 0, err
 	}
 	return len(ids), nil
 }
 
-// send handles up to Batch due candidates.
+// send handles the candidates of up to Batch due marks, each candidate
+// once, then clears or defers their marks in a few calls.
 func (d *Digest) send(ctx context.Context, rep *DigestReport) error {
 	batch := d.Batch
 	if batch <= 0 {
@@ -221,30 +224,44 @@ func (d *Digest) send(ctx context.Context, rep *DigestReport) error {
 	loc := paris()
 	y, m, day := now.In(loc).Date()
 	tomorrow := time.Date(y, m, day+1, 0, 0, 0, 0, loc)
-	published := map[string]time.Time{} // offer id → publication, read once per run
-	var errs []error
+	byCandidate := map[string][]string{} // candidate → ids of their marks read
+	var order []string
 	for _, mk := range marks {
+		if _, ok := byCandidate[mk.CandidateID]; !ok {
+			order = append(order, mk.CandidateID)
+		}
+		byCandidate[mk.CandidateID] = append(byCandidate[mk.CandidateID], mk.ID)
+	}
+	published := map[string]time.Time{} // offer id → publication, read once per run
+	var clear, later []string
+	var errs []error
+	for _, id := range order {
 		if ctx.Err() != nil {
 			break
 		}
 		rep.Candidates++
-		out, err := d.one(ctx, mk.CandidateID, now, published)
+		out, err := d.one(ctx, id, now, published)
 		switch {
 		case err != nil:
-			errs = append(errs, fmt.Errorf("digest for %s: %w", mk.CandidateID, err))
-			continue // the mark stays: the next run tries again
+			errs = append(errs, fmt.Errorf("digest for %s: %w", id, err)) // the marks stay: the next run tries again
 		case out == digestLater:
 			rep.Deferred++
-			err = d.Due.Defer(ctx, mk, tomorrow)
+			later = append(later, byCandidate[id]...)
 		default:
 			if out == digestSent {
 				rep.Sent++
 			}
-			err = d.Due.Clear(ctx, mk)
+			clear = append(clear, byCandidate[id]...)
 		}
-		if err != nil {
-			errs = append(errs, err)
-		}
+	}
+	// Marks made since they were read have other ids (another offer) and
+	// stay for the next run.
+	ctx = context.WithoutCancel(ctx)
+	if err := d.Due.Clear(ctx, clear); err != nil {
+		errs = append(errs, err)
+	}
+	if err := d.Due.Defer(ctx, later, tomorrow); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

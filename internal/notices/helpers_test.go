@@ -85,7 +85,7 @@ func (f *flaky) Publish(ctx context.Context, e application.Event) error {
 
 var unsubscribeKey = []byte("unsubscribe-key-for-notices-tests-0123456789")
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	st := storetest.MustOpen(t)
 	ctx := context.Background()
@@ -167,7 +167,7 @@ type person struct {
 	ctx context.Context
 }
 
-func (e *env) user(t *testing.T, role auth.Role, name, orgID string) person {
+func (e *env) user(t testing.TB, role auth.Role, name, orgID string) person {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	id := newID()
@@ -180,7 +180,7 @@ func (e *env) user(t *testing.T, role auth.Role, name, orgID string) person {
 }
 
 // org creates an organisation of kind k and one member of it.
-func (e *env) org(t *testing.T, k account.OrgKind, name string) person {
+func (e *env) org(t testing.TB, k account.OrgKind, name string) person {
 	t.Helper()
 	now := time.Now().UTC()
 	o := account.Organisation{ID: newID(), Kind: k, Name: name, City: "Nantes", CreatedAt: now, UpdatedAt: now}
@@ -198,7 +198,7 @@ func (e *env) org(t *testing.T, k account.OrgKind, name string) person {
 
 // candidate creates a candidate whose profile holds Go at goLevel and SQL,
 // Docker in a training, in Rezé, with the given visibility and consent.
-func (e *env) candidate(t *testing.T, name string, goLevel skill.Level, vis candidate.Visibility, consent bool) person {
+func (e *env) candidate(t testing.TB, name string, goLevel skill.Level, vis candidate.Visibility, consent bool) person {
 	t.Helper()
 	c := e.user(t, auth.RoleCandidate, name, "")
 	p, err := e.profiles.Mine(c.ctx, name)
@@ -221,7 +221,7 @@ func (e *env) candidate(t *testing.T, name string, goLevel skill.Level, vis cand
 
 // goOffer creates and publishes an offer of owner's company asking for Go
 // (level 3) and SQL, Docker learnable, in Nantes.
-func (e *env) goOffer(t *testing.T, owner person, title string) offer.Offer {
+func (e *env) goOffer(t testing.TB, owner person, title string) offer.Offer {
 	t.Helper()
 	o, err := e.offers.Create(owner.ctx, offer.OfferInput{
 		Title: title, Rome: "M1805", Description: "Une équipe de six personnes.",
@@ -239,7 +239,7 @@ func (e *env) goOffer(t *testing.T, owner person, title string) offer.Offer {
 }
 
 // told returns the notifications of kind k that p has.
-func (e *env) told(t *testing.T, p person, k notify.Kind) []notify.Notification {
+func (e *env) told(t testing.TB, p person, k notify.Kind) []notify.Notification {
 	t.Helper()
 	all, err := e.notes.List(p.ctx, 100)
 	if err != nil {
@@ -255,7 +255,7 @@ func (e *env) told(t *testing.T, p person, k notify.Kind) []notify.Notification 
 }
 
 // emails counts the e-mails queued for p.
-func (e *env) emails(t *testing.T, p person) int64 {
+func (e *env) emails(t testing.TB, p person) int64 {
 	t.Helper()
 	n, err := e.st.DB.Collection(notifydb.Outbox).CountDocuments(context.Background(), bson.D{{Key: "userId", Value: p.ID}})
 	if err != nil {

@@ -30,28 +30,31 @@ type Checkpoints interface {
 	SaveCheckpoint(ctx context.Context, cp Checkpoint) (bool, error)
 }
 
-// Mark says that a candidate may have strong matches to hear of: the
-// digest looks at them once DueAt has come.
+// Mark says that a new offer matches a candidate strongly: the digest
+// looks at the candidate once DueAt has come. A candidate has a mark per
+// offer, so that marks made while the candidate is being handled are not
+// cleared with those that were read.
 type Mark struct {
+	ID          string // CandidateID:OfferID
 	CandidateID string
+	OfferID     string
 	DueAt       time.Time
-	// Gen changes each time the candidate is marked again, so that a mark
-	// renewed while it was being handled is not cleared with the old one.
-	Gen int64
 }
 
-// DueList stores the candidates due for a digest, one document each;
-// noticesdb.Store implements it.
+// DueList stores the candidates due for a digest; noticesdb.Store
+// implements it. Its writes are inserts and calls over many marks at once,
+// which the embedded store does quickly (an update or upsert per mark
+// scans the collection each time, see STORE.md).
 type DueList interface {
-	// MarkDue marks the candidates as due from at; one already marked
-	// keeps its due time (a digest deferred to tomorrow stays so).
-	MarkDue(ctx context.Context, candidateIDs []string, at time.Time) error
+	// MarkDue marks the candidates as due from at for offer offerID; a
+	// mark that exists already is left as it is.
+	MarkDue(ctx context.Context, offerID string, candidateIDs []string, at time.Time) error
 	// Due returns at most limit marks due at or before now, earliest first.
 	Due(ctx context.Context, now time.Time, limit int) ([]Mark, error)
-	// Defer moves m to until, unless it was marked again since it was read.
-	Defer(ctx context.Context, m Mark, until time.Time) error
-	// Clear deletes m, unless it was marked again since it was read.
-	Clear(ctx context.Context, m Mark) error
+	// Defer moves the marks with these ids to until.
+	Defer(ctx context.Context, ids []string, until time.Time) error
+	// Clear deletes the marks with these ids.
+	Clear(ctx context.Context, ids []string) error
 }
 
 // cursor is where a feed's next read starts. A revision is taken before

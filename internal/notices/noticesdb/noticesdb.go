@@ -5,12 +5,16 @@
 // Collections, both small:
 //
 //	notice_checkpoints  _id the job's name: its cursors and a version
-//	digest_due          _id candidateId: a candidate due for a digest
+//	digest_due          _id candidateId:offerId: a new offer to tell a candidate of
 //
 // Query shapes (STORE.md: the same on both stores): _id equality; insertOne;
-// updateOne filtered on _id and a version or generation field; an upsert
-// with $inc and $setOnInsert in one unordered bulkWrite; a $lte filter with
-// a scalar sort and a limit; deleteOne on _id and generation.
+// updateOne filtered on _id and a version; an unordered insertMany whose
+// taken ids are ignored; a $lte filter with scalar sorts and a limit;
+// updateMany and deleteMany on _id $in. No write scans the collection once
+// per document: on the embedded store, where every filter but _id
+// equality is a scan (a first version, one upsert per candidate in a
+// bulkWrite, did not mark 100 candidates within the 30 s call deadline),
+// marking is one insert and clearing one call per thousand marks.
 package noticesdb
 
 import (
@@ -66,9 +70,10 @@ type checkpointDoc struct {
 }
 
 type dueDoc struct {
-	ID    string    `bson:"_id"`
-	DueAt time.Time `bson:"dueAt"`
-	Gen   int64     `bson:"gen"`
+	ID          string    `bson:"_id"`
+	CandidateID string    `bson:"candidateId"`
+	OfferID     string    `bson:"offerId"`
+	DueAt       time.Time `bson:"dueAt"`
 }
 
 func mapErr(op string, err error) error {
@@ -120,24 +125,37 @@ func (s *Store) SaveCheckpoint(ctx context.Context, cp notices.Checkpoint) (bool
 	return res.MatchedCount == 1, nil
 }
 
-// MarkDue implements notices.DueList, in one round trip.
-func (s *Store) MarkDue(ctx context.Context, candidateIDs []string, at time.Time) error {
+// MarkDue implements notices.DueList: one unordered insert of every mark,
+// the marks that exist already failing alone on their taken id.
+func (s *Store) MarkDue(ctx context.Context, offerID string, candidateIDs []string, at time.Time) error {
 	if len(candidateIDs) == 0 {
 		return nil
 	}
-	models := make([]mongo.WriteModel, len(candidateIDs))
+	docs := make([]dueDoc, len(candidateIDs))
 	for i, id := range candidateIDs {
-		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetUpsert(true).SetUpdate(bson.D{
-			{Key: "$inc", Value: bson.D{{Key: "gen", Value: int64(1)}}},
-			{Key: "$setOnInsert", Value: bson.D{{Key: "dueAt", Value: at.UTC()}}},
-		})
+		docs[i] = dueDoc{ID: id + ":" + offerID, CandidateID: id, OfferID: offerID, DueAt: at.UTC()}
 	}
 	ctx, cancel := s.st.Deadline(ctx)
 	defer cancel()
-	if _, err := s.due.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		return mapErr("mark candidates due", err)
+	_, err := s.due.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil || onlyTaken(err) {
+		return nil
 	}
-	return nil
+	return mapErr("mark candidates due for "+offerID, err)
+}
+
+// onlyTaken reports whether every error of a bulk insert is a taken id.
+func onlyTaken(err error) bool {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return false
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return false
+		}
+	}
+	return true
 }
 
 // Due implements notices.DueList.
@@ -145,7 +163,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]notices.Ma
 	ctx, cancel := s.st.Deadline(ctx)
 	defer cancel()
 	cur, err := s.due.Find(ctx, bson.D{{Key: "dueAt", Value: bson.D{{Key: "$lte", Value: now.UTC()}}}},
-		options.Find().SetSort(bson.D{{Key: "dueAt", Value: 1}}).SetLimit(int64(min(max(limit, 1), 1000))))
+		options.Find().SetSort(bson.D{{Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(min(max(limit, 1), 10000))))
 	if err != nil {
 		return nil, mapErr("list due candidates", err)
 	}
@@ -155,24 +173,41 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]notices.Ma
 	}
 	out := make([]notices.Mark, len(docs))
 	for i, d := range docs {
-		out[i] = notices.Mark{CandidateID: d.ID, DueAt: d.DueAt, Gen: d.Gen}
+		out[i] = notices.Mark{ID: d.ID, CandidateID: d.CandidateID, OfferID: d.OfferID, DueAt: d.DueAt}
 	}
 	return out, nil
 }
 
-// Defer implements notices.DueList.
-func (s *Store) Defer(ctx context.Context, m notices.Mark, until time.Time) error {
-	ctx, cancel := s.st.Deadline(ctx)
-	defer cancel()
-	_, err := s.due.UpdateOne(ctx, bson.D{{Key: "_id", Value: m.CandidateID}, {Key: "gen", Value: m.Gen}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "dueAt", Value: until.UTC()}}}})
-	return mapErr("defer digest of "+m.CandidateID, err)
+// idChunk bounds the ids of one $in filter.
+const idChunk = 1000
+
+// Defer implements notices.DueList, one update per thousand marks.
+func (s *Store) Defer(ctx context.Context, ids []string, until time.Time) error {
+	for len(ids) > 0 {
+		n := min(len(ids), idChunk)
+		cctx, cancel := s.st.Deadline(ctx)
+		_, err := s.due.UpdateMany(cctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids[:n]}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "dueAt", Value: until.UTC()}}}})
+		cancel()
+		if err != nil {
+			return mapErr("defer digest marks", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
 }
 
-// Clear implements notices.DueList.
-func (s *Store) Clear(ctx context.Context, m notices.Mark) error {
-	ctx, cancel := s.st.Deadline(ctx)
-	defer cancel()
-	_, err := s.due.DeleteOne(ctx, bson.D{{Key: "_id", Value: m.CandidateID}, {Key: "gen", Value: m.Gen}})
-	return mapErr("clear digest mark of "+m.CandidateID, err)
+// Clear implements notices.DueList, one delete per thousand marks.
+func (s *Store) Clear(ctx context.Context, ids []string) error {
+	for len(ids) > 0 {
+		n := min(len(ids), idChunk)
+		cctx, cancel := s.st.Deadline(ctx)
+		_, err := s.due.DeleteMany(cctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids[:n]}}}})
+		cancel()
+		if err != nil {
+			return mapErr("clear digest marks", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
 }
