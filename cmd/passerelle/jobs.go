@@ -12,9 +12,17 @@ import (
 // Periods and retention of the background work serve runs beside the HTTP
 // server.
 const (
-	// digestEvery is how often the strong-match digest looks at its next
-	// batch of profiles (notices.DigestBatch): about 29,000 profiles a day.
-	digestEvery = 15 * time.Minute
+	// digestEvery is how often the strong-match digest reads the offers
+	// published since its last run, marks their strong candidates and
+	// queues the digests due (at most notices.DigestBatch a run): a
+	// candidate hears of a new strong match within about five minutes, or
+	// the next day when they had their digest today.
+	digestEvery = 5 * time.Minute
+	// sweepEvery is how often the workflow's writes are read again for
+	// events a crash kept from being told; sweepStartDelay brings the
+	// first run close to the start, after a crash.
+	sweepEvery      = time.Minute
+	sweepStartDelay = 10 * time.Second
 	// purgeEvery is how often old e-mails and read notifications are
 	// deleted.
 	purgeEvery = 24 * time.Hour
@@ -27,10 +35,11 @@ const (
 	jobStartDelay = time.Minute
 )
 
-// startBackground runs the e-mail worker, the digest and the purge until
-// ctx ends; the returned function cancels them and waits until they have
-// stopped (an e-mail being sent is finished first, within its timeout), so
-// that the store is closed under nobody.
+// startBackground runs the e-mail worker, the digest, the sweep of
+// workflow events and the purge until ctx ends; the returned function
+// cancels them and waits until they have stopped (an e-mail being sent is
+// finished first, within its timeout), so that the store is closed under
+// nobody.
 func startBackground(ctx context.Context, app *application, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -42,7 +51,15 @@ func startBackground(ctx context.Context, app *application, log *slog.Logger) (s
 				log.ErrorContext(ctx, "notify: digest", "err", err)
 			}
 			if rep.Sent > 0 {
-				log.InfoContext(ctx, "notify: digests queued", "profiles", rep.Profiles, "sent", rep.Sent)
+				log.InfoContext(ctx, "notify: digests queued", "offers", rep.Offers, "marked", rep.Marked,
+					"candidates", rep.Candidates, "sent", rep.Sent, "deferred", rep.Deferred)
+			}
+		})
+	})
+	wg.Go(func() {
+		everyAfter(ctx, sweepStartDelay, sweepEvery, func(ctx context.Context) {
+			if _, err := app.sweep.Run(ctx); err != nil && ctx.Err() == nil {
+				log.ErrorContext(ctx, "notify: sweep workflow events", "err", err)
 			}
 		})
 	})
@@ -64,7 +81,12 @@ func startBackground(ctx context.Context, app *application, log *slog.Logger) (s
 
 // every calls run after jobStartDelay, then every period, until ctx ends.
 func every(ctx context.Context, period time.Duration, run func(context.Context)) {
-	t := time.NewTimer(jobStartDelay)
+	everyAfter(ctx, jobStartDelay, period, run)
+}
+
+// everyAfter calls run after first, then every period, until ctx ends.
+func everyAfter(ctx context.Context, first, period time.Duration, run func(context.Context)) {
+	t := time.NewTimer(first)
 	defer t.Stop()
 	for {
 		select {

@@ -29,6 +29,7 @@ import (
 	"passerelle/internal/mail"
 	"passerelle/internal/matching"
 	"passerelle/internal/notices"
+	"passerelle/internal/notices/noticesdb"
 	"passerelle/internal/notify"
 	"passerelle/internal/notify/notifydb"
 	"passerelle/internal/offer"
@@ -55,6 +56,8 @@ func schema() []store.Migration {
 		store.Migration{ID: 8, Name: "notification indexes", Up: notifydb.EnsureIndexes},
 		store.Migration{ID: 9, Name: "audit trail indexes", Up: auditdb.EnsureIndexes},
 		store.Migration{ID: 10, Name: "caseload indexes", Up: caseloaddb.EnsureIndexes},
+		store.Migration{ID: 11, Name: "workflow revision indexes", Up: applicationdb.EnsureRevisionIndexes},
+		store.Migration{ID: 12, Name: "notice job indexes", Up: noticesdb.EnsureIndexes},
 	)
 }
 
@@ -86,6 +89,9 @@ type application struct {
 	notifications *notify.Service
 	outbox        *notify.Worker
 	digest        *notices.Digest
+	// sweep tells the workflow's events that a crash or a store failure
+	// kept from being told (run by serve).
+	sweep *notices.Sweeper
 	// caseload links candidates and adviser organisations and computes the
 	// advisers' dashboard.
 	caseload *caseload.Service
@@ -166,8 +172,10 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.St
 	// recipients follow from the event, not from the caller's rights.
 	accountStore, offerStore, profileStore := accountdb.New(st), offerdb.New(st), candidatedb.New(st)
 	events := notices.Workflow{Notify: app.notifications, Accounts: accountStore, Offers: offerStore, Profiles: profileStore}
-	app.digest = &notices.Digest{Matches: app.matches, Profiles: app.profiles, Offers: offerStore, Accounts: accountStore,
-		Prefs: app.notifications, Notify: app.notifications}
+	jobs := noticesdb.New(st)
+	app.digest = &notices.Digest{Published: app.offers, Ranker: app.matches, Matches: app.matches, Profiles: profileStore,
+		Offers: offerStore, Accounts: accountStore, Prefs: app.notifications, Notify: app.notifications, Jobs: jobs, Due: jobs}
+	app.sweep = &notices.Sweeper{Feed: applicationdb.New(st), Events: events, Checkpoints: jobs}
 	app.applications = server.ApplicationWorkflow{
 		Service: workflow.NewService(applicationdb.New(st), server.ApplicationOffers{Offers: app.offers},
 			server.ApplicationCandidates{Profiles: app.profiles, Store: profileStore}, time.Now, workflow.WithLogger(log), workflow.WithEvents(events)),

@@ -8,16 +8,18 @@ import (
 
 	"passerelle/internal/account/accountdb"
 	"passerelle/internal/auth"
+	"passerelle/internal/candidate/candidatedb"
 	"passerelle/internal/matching"
 	"passerelle/internal/notices"
+	"passerelle/internal/notices/noticesdb"
 	"passerelle/internal/notify"
 	"passerelle/internal/offer/offerdb"
 )
 
 // TestDigest runs the strong-match digest on the real services: a
 // candidate who agreed to the matching hears once a day of the strong
-// matches published since their last digest; a hidden profile hears
-// nothing; each run looks at a bounded batch of profiles.
+// matches published since their last digest, found from the new offers; a
+// hidden profile hears nothing.
 func TestDigest(t *testing.T) {
 	e := newEnv(t)
 	owner := e.employer(t, "owner@a.fr", "732829320")
@@ -43,8 +45,9 @@ func TestDigest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &notices.Digest{Matches: e.matches, Profiles: e.profiles, Offers: offerdb.New(e.st), Accounts: accountdb.New(e.st),
-		Prefs: notes, Notify: notes, Batch: 1, Now: clock}
+	jobs := noticesdb.New(e.st)
+	d := &notices.Digest{Published: e.offers, Ranker: e.matches, Matches: e.matches, Profiles: candidatedb.New(e.st),
+		Offers: offerdb.New(e.st), Accounts: accountdb.New(e.st), Prefs: notes, Notify: notes, Jobs: jobs, Due: jobs, Now: clock}
 	ctx := context.Background()
 	digests := func(u user) []notificationJSON {
 		var out []notificationJSON
@@ -56,12 +59,11 @@ func TestDigest(t *testing.T) {
 		return out
 	}
 
-	// Two profiles, one a run: two runs see both, the third finds the end.
-	for i, want := range []int{1, 1, 0} {
-		rep, err := d.Run(ctx)
-		if err != nil || rep.Profiles != want {
-			t.Fatalf("run %d: %+v %v, want %d profiles", i+1, rep, err, want)
-		}
+	// The new offer marks the candidates it matches strongly (the hidden
+	// profile is not among them) and the same run tells them.
+	rep, err := d.Run(ctx)
+	if err != nil || rep.Offers != 1 || rep.Marked != 1 || rep.Sent != 1 {
+		t.Fatalf("first run: %+v %v, want one offer, one candidate marked, one digest", rep, err)
 	}
 	got := digests(cand)
 	if len(got) != 1 || got[0].Link != "/matches" || !strings.Contains(got[0].Text, "1, dont") || !strings.Contains(got[0].Text, "Développeur·se Go") {
@@ -74,7 +76,6 @@ func TestDigest(t *testing.T) {
 		t.Error("a hidden profile got a digest")
 	}
 
-	d.Batch = 100
 	if rep, _ := d.Run(ctx); rep.Sent != 0 || len(digests(cand)) != 1 {
 		t.Fatalf("second run the same day sent %d, want none", rep.Sent)
 	}

@@ -697,3 +697,40 @@ func (s *Store) PutSettings(ctx context.Context, st application.Settings) (appli
 	}
 	return st, nil
 }
+
+// Revision feeds.
+
+// ChangedApplications returns at most limit applications with a revision
+// above since, by increasing revision: how the notification sweeper finds
+// the workflow's writes whose events may have been lost.
+func (s *Store) ChangedApplications(ctx context.Context, since int64, limit int) ([]application.Application, error) {
+	docs, err := findAll[applicationDoc](ctx, s, s.applications,
+		bson.D{{Key: "revision", Value: bson.D{{Key: "$gt", Value: since}}}}, bson.D{{Key: "revision", Value: 1}}, limit)
+	if err != nil {
+		return nil, mapErr(whatApplication, "changed applications", err)
+	}
+	return convert(docs, fromApplicationDoc), nil
+}
+
+// ChangedInvitations returns at most limit invitations with a revision
+// above since, by increasing revision.
+func (s *Store) ChangedInvitations(ctx context.Context, since int64, limit int) ([]application.Invitation, error) {
+	docs, err := findAll[invitationDoc](ctx, s, s.invitations,
+		bson.D{{Key: "revision", Value: bson.D{{Key: "$gt", Value: since}}}}, bson.D{{Key: "revision", Value: 1}}, limit)
+	if err != nil {
+		return nil, mapErr(whatInvitation, "changed invitations", err)
+	}
+	return convert(docs, fromInvitationDoc), nil
+}
+
+// EnsureRevisionIndexes creates the revision indexes of applications and
+// invitations (endorsements have theirs since EnsureIndexes): the feeds
+// above read them every minute. Idempotent, for the migration list.
+func EnsureRevisionIndexes(ctx context.Context, st *store.Store) error {
+	for _, coll := range []string{Applications, Invitations} {
+		if err := st.EnsureIndexes(ctx, coll, store.Index{Keys: bson.D{{Key: "revision", Value: 1}}, Name: "revision"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
