@@ -20,6 +20,7 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/candidate"
 	"passerelle/internal/candidate/candidatedb"
+	"passerelle/internal/contract"
 	"passerelle/internal/i18n"
 	"passerelle/internal/matching"
 	"passerelle/internal/notices"
@@ -227,7 +228,7 @@ func (e *env) goOffer(t testing.TB, owner person, title string) offer.Offer {
 		Title: title, Rome: "M1805", Description: "Une équipe de six personnes.",
 		Skills: []offer.SkillInput{{Code: "tag:go", MinLevel: 3, MustHave: true}, {Code: "tag:sql", MinLevel: 2, MustHave: true},
 			{Code: "tag:docker", MinLevel: 2, Learnable: true}},
-		Contract: offer.ContractCDI, CommuneID: "44109", Remote: offer.RemoteHybrid, StartDate: time.Now().AddDate(0, 3, 0).UTC().Truncate(24 * time.Hour),
+		Contract: contract.CDI, CommuneID: "44109", Remote: offer.RemoteHybrid, StartDate: time.Now().AddDate(0, 3, 0).UTC().Truncate(24 * time.Hour),
 	})
 	if err != nil {
 		t.Fatal(err)
