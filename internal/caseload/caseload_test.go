@@ -38,6 +38,9 @@ type env struct {
 	profiles *candidate.Service
 	accounts *accountdb.Store
 	repo     *caseloaddb.Store
+	apps     *application.Service
+	offers   *offer.Service
+	st       *store.Store
 }
 
 var seq atomic.Int64
@@ -53,7 +56,7 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
-func newEnv(t *testing.T) env {
+func newEnv(t testing.TB) env {
 	t.Helper()
 	st := storetest.MustOpen(t)
 	ctx := context.Background()
@@ -82,7 +85,7 @@ func newEnv(t *testing.T) env {
 	repo := caseloaddb.New(st)
 	a := caseload.Accounts{Store: accounts}
 	svc := caseload.NewService(repo, profiles, a, a, apps, caseload.BestMatch{Ranker: matches}, time.Now)
-	return env{svc: svc, profiles: profiles, accounts: accounts, repo: repo}
+	return env{svc: svc, profiles: profiles, accounts: accounts, repo: repo, apps: apps, offers: offers, st: st}
 }
 
 // appOffers and appCandidates read for the application service with the
@@ -113,7 +116,7 @@ type person struct {
 	ctx context.Context
 }
 
-func (e env) user(t *testing.T, role auth.Role, email, name, orgID string, verified bool) person {
+func (e env) user(t testing.TB, role auth.Role, email, name, orgID string, verified bool) person {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	u, err := e.accounts.CreateUser(context.Background(), account.User{ID: newID(), Email: email, Name: name, Role: role, OrgID: orgID,
@@ -130,7 +133,7 @@ func (e env) candidate(t *testing.T, email string) person {
 }
 
 // adviserOrg creates an adviser organisation and one adviser of it.
-func (e env) adviserOrg(t *testing.T, name string) person {
+func (e env) adviserOrg(t testing.TB, name string) person {
 	t.Helper()
 	now := time.Now().UTC()
 	o, err := e.accounts.CreateOrganisation(context.Background(), account.Organisation{ID: newID(), Kind: account.KindAdviser,
