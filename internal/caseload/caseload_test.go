@@ -80,7 +80,7 @@ func newEnv(t testing.TB) env {
 	if err := matches.Start(mctx); err != nil {
 		t.Fatal(err)
 	}
-	apps := application.NewService(applicationdb.New(st), appOffers{offers}, appCandidates{profiles}, time.Now)
+	apps := application.NewService(applicationdb.New(st), appOffers{offers}, appCandidates{profiles, candidatedb.New(st)}, time.Now)
 	accounts := accountdb.New(st)
 	repo := caseloaddb.New(st)
 	a := caseload.Accounts{Store: accounts}
@@ -100,7 +100,10 @@ func (a appOffers) Offer(ctx context.Context, id string) (application.OfferInfo,
 	return application.OfferInfo{ID: o.ID, CompanyID: o.CompanyID, Title: o.Title, Published: o.Status == offer.StatusPublished}, nil
 }
 
-type appCandidates struct{ s *candidate.Service }
+type appCandidates struct {
+	s     *candidate.Service
+	store *candidatedb.Store
+}
 
 func (a appCandidates) Candidate(ctx context.Context, id string) (application.CandidateInfo, error) {
 	p, err := a.s.Get(ctx, id)
@@ -108,6 +111,10 @@ func (a appCandidates) Candidate(ctx context.Context, id string) (application.Ca
 		return application.CandidateInfo{}, err
 	}
 	return application.CandidateInfo{ID: p.ID, AdviserOrgs: p.AdviserOrgs}, nil
+}
+
+func (a appCandidates) InCaseload(ctx context.Context, orgID string, ids []string) ([]string, error) {
+	return a.store.CaseloadMembers(ctx, orgID, ids)
 }
 
 // person is someone with an account, and the context they act in.
