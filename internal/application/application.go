@@ -51,6 +51,15 @@ func (s Status) Final() bool {
 	return s == StatusHired || s == StatusRejected || s == StatusWithdrawn
 }
 
+// Brief is what an overview of many candidates needs of an application:
+// where it stands and since when.
+type Brief struct {
+	ID          string
+	CandidateID string
+	Status      Status
+	UpdatedAt   time.Time
+}
+
 // RejectReason is why an employer turned an application down.
 type RejectReason string
 

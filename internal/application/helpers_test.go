@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -84,6 +85,18 @@ func (f *fakeCandidates) Candidate(_ context.Context, id string) (application.Ca
 		return application.CandidateInfo{}, passerelle.Errorf(passerelle.ENOTFOUND, "error.profile.not_found")
 	}
 	return c, nil
+}
+
+func (f *fakeCandidates) InCaseload(_ context.Context, orgID string, ids []string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := []string{}
+	for _, id := range ids {
+		if c, ok := f.cands[id]; ok && slices.Contains(c.AdviserOrgs, orgID) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // events records what the service published.

@@ -33,6 +33,10 @@ type Repository interface {
 	AppendTransition(ctx context.Context, id string, expectedRevision int64, t Transition, r Rejection) (Application, error)
 	// CandidateApplications lists a candidate's applications, newest first.
 	CandidateApplications(ctx context.Context, candidateID string, offset, limit int) ([]Application, int, error)
+	// CandidatesBriefs lists the briefs of the applications of
+	// candidateIDs (at most MaxCaseloadRead), by candidate, each
+	// candidate's newest first and at most perCandidate of them.
+	CandidatesBriefs(ctx context.Context, candidateIDs []string, perCandidate int) ([]Brief, error)
 	// OfferApplications lists an offer's applications, newest first; a
 	// non-empty status keeps only those in it.
 	OfferApplications(ctx context.Context, offerID string, status Status, offset, limit int) ([]Application, int, error)
@@ -114,8 +118,13 @@ type CandidateInfo struct {
 
 // Candidates reads candidates; the wiring adapts candidate's repository to
 // it. Candidate returns ENOTFOUND for a candidate without a profile.
+//
+// InCaseload returns those of ids (at most MaxCaseloadRead) whose caseload
+// holds adviser organisation orgID, in one read: unknown ids are simply
+// left out.
 type Candidates interface {
 	Candidate(ctx context.Context, id string) (CandidateInfo, error)
+	InCaseload(ctx context.Context, orgID string, ids []string) ([]string, error)
 }
 
 // EventKind says what happened.
@@ -553,6 +562,71 @@ func (s *Service) ForCandidate(ctx context.Context, candidateID string, page Pag
 		items[i] = redact(actor, items[i])
 	}
 	return Page[Application]{Items: items, Total: total, Number: page.Number, Size: page.Size}, nil
+}
+
+// MaxCaseloadRead is the most candidates ForCaseload reads in one round
+// trip (a caseload's dashboard holds at most a thousand); it reads more in
+// several.
+const MaxCaseloadRead = 1000
+
+// MaxBriefsPerCandidate is the most applications ForCaseload returns per
+// candidate, the newest: far more than anyone sends in a retraining.
+const MaxBriefsPerCandidate = 1000
+
+// ForCaseload returns, for those of candidateIDs that the calling adviser's
+// organisation follows, the briefs of their applications, newest first: an
+// adviser's overview of a whole caseload in a few store calls, where
+// ForCandidate would take several per candidate. The list is not trusted:
+// each id is checked against its candidate's caseload, and an id that is
+// malformed, unknown or not followed gets no entry, exactly like a followed
+// candidate without applications would get an empty one, so that nothing
+// is revealed about other people's candidates.
+//
+// Errors: EUNAUTHORIZED; EFORBIDDEN "error.application.advisers_only" for
+// anyone but an adviser of an organisation.
+func (s *Service) ForCaseload(ctx context.Context, candidateIDs []string) (map[string][]Brief, error) {
+	actor, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Role != auth.RoleAdviser || actor.OrgID == "" {
+		return nil, passerelle.Errorf(passerelle.EFORBIDDEN, "error.application.advisers_only")
+	}
+	ids := make([]string, 0, len(candidateIDs))
+	for _, id := range candidateIDs {
+		if validID(id) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	out := make(map[string][]Brief, len(ids))
+	for chunk := range slices.Chunk(ids, MaxCaseloadRead) {
+		followed, err := s.candidates.InCaseload(ctx, actor.OrgID, chunk)
+		if err != nil {
+			return nil, fmt.Errorf("list caseload applications: %w", err)
+		}
+		followed = slices.DeleteFunc(followed, func(id string) bool {
+			_, found := slices.BinarySearch(chunk, id)
+			return !found // the reader's bug, but never show more than asked
+		})
+		if len(followed) == 0 {
+			continue
+		}
+		for _, id := range followed {
+			out[id] = []Brief{}
+		}
+		briefs, err := s.repo.CandidatesBriefs(ctx, followed, MaxBriefsPerCandidate)
+		if err != nil {
+			return nil, fmt.Errorf("list caseload applications: %w", err)
+		}
+		for _, b := range briefs {
+			if cur, ok := out[b.CandidateID]; ok && len(cur) < MaxBriefsPerCandidate {
+				out[b.CandidateID] = append(cur, b)
+			}
+		}
+	}
+	return out, nil
 }
 
 // candidateReader checks that the caller may read what concerns

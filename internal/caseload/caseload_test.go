@@ -38,6 +38,9 @@ type env struct {
 	profiles *candidate.Service
 	accounts *accountdb.Store
 	repo     *caseloaddb.Store
+	apps     *application.Service
+	offers   *offer.Service
+	st       *store.Store
 }
 
 var seq atomic.Int64
@@ -53,7 +56,7 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
-func newEnv(t *testing.T) env {
+func newEnv(t testing.TB) env {
 	t.Helper()
 	st := storetest.MustOpen(t)
 	ctx := context.Background()
@@ -77,12 +80,12 @@ func newEnv(t *testing.T) env {
 	if err := matches.Start(mctx); err != nil {
 		t.Fatal(err)
 	}
-	apps := application.NewService(applicationdb.New(st), appOffers{offers}, appCandidates{profiles}, time.Now)
+	apps := application.NewService(applicationdb.New(st), appOffers{offers}, appCandidates{profiles, candidatedb.New(st)}, time.Now)
 	accounts := accountdb.New(st)
 	repo := caseloaddb.New(st)
 	a := caseload.Accounts{Store: accounts}
 	svc := caseload.NewService(repo, profiles, a, a, apps, caseload.BestMatch{Ranker: matches}, time.Now)
-	return env{svc: svc, profiles: profiles, accounts: accounts, repo: repo}
+	return env{svc: svc, profiles: profiles, accounts: accounts, repo: repo, apps: apps, offers: offers, st: st}
 }
 
 // appOffers and appCandidates read for the application service with the
@@ -97,7 +100,10 @@ func (a appOffers) Offer(ctx context.Context, id string) (application.OfferInfo,
 	return application.OfferInfo{ID: o.ID, CompanyID: o.CompanyID, Title: o.Title, Published: o.Status == offer.StatusPublished}, nil
 }
 
-type appCandidates struct{ s *candidate.Service }
+type appCandidates struct {
+	s     *candidate.Service
+	store *candidatedb.Store
+}
 
 func (a appCandidates) Candidate(ctx context.Context, id string) (application.CandidateInfo, error) {
 	p, err := a.s.Get(ctx, id)
@@ -107,13 +113,17 @@ func (a appCandidates) Candidate(ctx context.Context, id string) (application.Ca
 	return application.CandidateInfo{ID: p.ID, AdviserOrgs: p.AdviserOrgs}, nil
 }
 
+func (a appCandidates) InCaseload(ctx context.Context, orgID string, ids []string) ([]string, error) {
+	return a.store.CaseloadMembers(ctx, orgID, ids)
+}
+
 // person is someone with an account, and the context they act in.
 type person struct {
 	account.User
 	ctx context.Context
 }
 
-func (e env) user(t *testing.T, role auth.Role, email, name, orgID string, verified bool) person {
+func (e env) user(t testing.TB, role auth.Role, email, name, orgID string, verified bool) person {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	u, err := e.accounts.CreateUser(context.Background(), account.User{ID: newID(), Email: email, Name: name, Role: role, OrgID: orgID,
@@ -130,7 +140,7 @@ func (e env) candidate(t *testing.T, email string) person {
 }
 
 // adviserOrg creates an adviser organisation and one adviser of it.
-func (e env) adviserOrg(t *testing.T, name string) person {
+func (e env) adviserOrg(t testing.TB, name string) person {
 	t.Helper()
 	now := time.Now().UTC()
 	o, err := e.accounts.CreateOrganisation(context.Background(), account.Organisation{ID: newID(), Kind: account.KindAdviser,

@@ -13,11 +13,14 @@ import (
 	"passerelle/internal/candidate"
 )
 
-// Applications reads a candidate's applications with the caller's rights:
-// *application.Service implements it, and lets an adviser read those of the
-// candidates of their caseload only.
+// Applications reads the applications of a caseload's candidates with the
+// caller's rights: *application.Service implements it, and lets an adviser
+// read those of the candidates of their caseload only (the others get no
+// entry). One call reads the whole caseload: the embedded store serialises
+// every call, and a call per candidate made a 200-candidate dashboard take
+// seconds (docs/benchmarks.md).
 type Applications interface {
-	ForCandidate(ctx context.Context, candidateID string, page application.PageRequest) (application.Page[application.Application], error)
+	ForCaseload(ctx context.Context, candidateIDs []string) (map[string][]application.Brief, error)
 }
 
 // Matches tells a candidate's best match score, with the caller's rights;
@@ -26,10 +29,6 @@ type Applications interface {
 type Matches interface {
 	BestScore(ctx context.Context, candidateID string) (score float64, ok bool, err error)
 }
-
-// maxApplicationsRead bounds the applications read per candidate: far more
-// than anyone sends in a retraining.
-const maxApplicationsRead = 1000
 
 // Dashboard returns one page of the calling adviser's organisation's
 // caseload, filtered, by name; and the outcomes of the whole caseload.
@@ -61,8 +60,18 @@ func (s *Service) Dashboard(ctx context.Context, f Filter, page PageRequest) (Da
 	totals := map[application.Status]int{}
 	var rows []Row
 	needle := strings.ToLower(f.Text)
+	ids := make([]string, len(profiles))
+	for i, p := range profiles {
+		ids[i] = p.ID
+	}
+	apps, err := s.apps.ForCaseload(ctx, ids)
+	if err != nil {
+		return Dashboard{}, fmt.Errorf("dashboard: applications: %w", err)
+	}
 	for _, p := range profiles {
-		r, err := s.row(ctx, p, now)
+		// A candidate who left the caseload since it was read has no entry,
+		// hence no applications.
+		r, err := s.row(ctx, p, apps[p.ID], now)
 		if err != nil {
 			return Dashboard{}, err
 		}
@@ -121,27 +130,14 @@ func (s *Service) caseload(ctx context.Context) ([]candidate.Profile, bool, erro
 	return out[:MaxCaseload], true, nil
 }
 
-// row computes one candidate's line.
-func (s *Service) row(ctx context.Context, p candidate.Profile, now time.Time) (Row, error) {
+// row computes one candidate's line from their applications.
+func (s *Service) row(ctx context.Context, p candidate.Profile, apps []application.Brief, now time.Time) (Row, error) {
 	r := Row{CandidateID: p.ID, Name: p.DisplayName, Applications: map[application.Status]int{}, LastActivity: p.UpdatedAt}
-	for n := 1; (n-1)*100 < maxApplicationsRead; n++ {
-		pg, err := s.apps.ForCandidate(ctx, p.ID, application.PageRequest{Number: n, Size: 100})
-		if passerelle.ErrorCode(err) == passerelle.ENOTFOUND {
-			// The candidate left the caseload since it was read.
-			break
-		}
-		if err != nil {
-			return Row{}, fmt.Errorf("dashboard: applications of %s: %w", p.ID, err)
-		}
-		for _, a := range pg.Items {
-			r.Applications[a.Status]++
-			r.TotalApplications++
-			if a.UpdatedAt.After(r.LastActivity) {
-				r.LastActivity = a.UpdatedAt
-			}
-		}
-		if n*pg.Size >= pg.Total || len(pg.Items) == 0 {
-			break
+	for _, a := range apps {
+		r.Applications[a.Status]++
+		r.TotalApplications++
+		if a.UpdatedAt.After(r.LastActivity) {
+			r.LastActivity = a.UpdatedAt
 		}
 	}
 	score, ok, err := s.matches.BestScore(ctx, p.ID)

@@ -149,6 +149,10 @@ func (a appCandidates) Candidate(ctx context.Context, id string) (application.Ca
 		Discoverable: p.MatchingConsent && p.Visibility >= candidate.VisibilityAnonymous}, nil
 }
 
+func (a appCandidates) InCaseload(ctx context.Context, orgID string, ids []string) ([]string, error) {
+	return a.s.CaseloadMembers(ctx, orgID, ids)
+}
+
 var seq atomic.Int64
 
 // newID returns an account-shaped id (24 hex digits).

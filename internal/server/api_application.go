@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -35,10 +36,12 @@ type Applications interface {
 	CandidateName(ctx context.Context, candidateID string) (string, error)
 }
 
-// ProfileStore reads a profile without access rules; candidatedb.Store
+// ProfileStore reads profiles without access rules; candidatedb.Store
 // implements it.
 type ProfileStore interface {
 	Profile(ctx context.Context, id string) (candidate.Profile, error)
+	// CaseloadMembers returns those of ids whose caseload holds orgID.
+	CaseloadMembers(ctx context.Context, orgID string, ids []string) ([]string, error)
 }
 
 // ApplicationWorkflow is the application service with the candidate names
@@ -110,6 +113,29 @@ func (a ApplicationCandidates) Candidate(ctx context.Context, id string) (applic
 		ID: p.ID, AdviserOrgs: p.AdviserOrgs,
 		Discoverable: p.MatchingConsent && (p.Visibility == candidate.VisibilityAnonymous || p.Visibility == candidate.VisibilityVisible),
 	}, nil
+}
+
+// InCaseload implements application.Candidates: one read of the store
+// when there is one; else one profile read per id, with the caller's
+// rights.
+func (a ApplicationCandidates) InCaseload(ctx context.Context, orgID string, ids []string) ([]string, error) {
+	if a.Store != nil {
+		return a.Store.CaseloadMembers(ctx, orgID, ids)
+	}
+	out := []string{}
+	for _, id := range ids {
+		p, err := a.Profiles.Get(ctx, id)
+		if passerelle.ErrorCode(err) == passerelle.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(p.AdviserOrgs, orgID) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // Request and response shapes of the application API.

@@ -366,6 +366,69 @@ func TestStoreContract(t *testing.T) {
 			t.Fatalf("replace with upsert twice: %+v %v", l, err)
 		}
 	})
+	t.Run("caseload overview: $in with a projection, sorted by candidate then newest", func(t *testing.T) {
+		// The shapes of a dashboard's two batched reads: which of these
+		// profiles an organisation follows ($in on _id and array
+		// membership, only the _id), and their applications ($in on
+		// candidateId, by candidate then newest first, three fields).
+		p := s.DB.Collection("contract_profiles")
+		if _, err := p.InsertMany(ctx, []any{
+			bson.D{{Key: "_id", Value: "c1"}, {Key: "adviserOrgs", Value: bson.A{"o1", "o2"}}, {Key: "skills", Value: bson.A{"go"}}},
+			bson.D{{Key: "_id", Value: "c2"}, {Key: "adviserOrgs", Value: bson.A{"o2"}}},
+			bson.D{{Key: "_id", Value: "c3"}, {Key: "adviserOrgs", Value: bson.A{"o1"}}},
+			bson.D{{Key: "_id", Value: "c4"}, {Key: "adviserOrgs", Value: bson.A{}}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		cur, err := p.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: []string{"c1", "c2", "c3", "c4", "zz"}}}}, {Key: "adviserOrgs", Value: "o1"}},
+			options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var members []bson.M
+		if err := cur.All(ctx, &members); err != nil {
+			t.Fatal(err)
+		}
+		if len(members) != 2 || members[0]["_id"] != "c1" || members[1]["_id"] != "c3" || len(members[0]) != 1 {
+			t.Fatalf("members = %v, want only the _id of c1 and c3", members)
+		}
+
+		a := s.DB.Collection("contract_overview")
+		if err := s.EnsureIndexes(ctx, "contract_overview", store.Index{Keys: bson.D{{Key: "candidateId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Name: "candidateId_createdAt"}); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+		var docs []any
+		hours := []int{0, 1, 5, 1, 2, 0}
+		for i, c := range []string{"c3", "c1", "c2", "c1", "c3", "c1"} {
+			docs = append(docs, bson.D{{Key: "_id", Value: c + ":o" + string(rune('a'+i))}, {Key: "candidateId", Value: c}, {Key: "status", Value: "received"},
+				{Key: "createdAt", Value: t0.Add(time.Duration(hours[i]) * time.Hour)}, {Key: "updatedAt", Value: t0.Add(time.Duration(i) * time.Hour)},
+				{Key: "message", Value: "long text"}, {Key: "history", Value: bson.A{bson.D{{Key: "to", Value: "received"}}}}})
+		}
+		if _, err := a.InsertMany(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+		cur, err = a.Find(ctx, bson.D{{Key: "candidateId", Value: bson.D{{Key: "$in", Value: []string{"c1", "c3", "zz"}}}}},
+			options.Find().SetSort(bson.D{{Key: "candidateId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).
+				SetProjection(bson.D{{Key: "candidateId", Value: 1}, {Key: "status", Value: 1}, {Key: "updatedAt", Value: 1}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []bson.M
+		if err := cur.All(ctx, &got); err != nil {
+			t.Fatal(err)
+		}
+		var order []string
+		for _, d := range got {
+			order = append(order, d["_id"].(string))
+			if len(d) != 4 || d["status"] != "received" || d["updatedAt"] == nil {
+				t.Fatalf("projected document = %v, want _id, candidateId, status and updatedAt only", d)
+			}
+		}
+		// c1: ob and od created at +1h (by _id descending), then of at
+		// +0h; c3: oe at +2h, then oa at +0h. c2 was not asked for.
+		eq(t, order, []string{"c1:od", "c1:ob", "c1:of", "c3:oe", "c3:oa"})
+	})
 	t.Run("aggregate $match $unwind $group $count", func(t *testing.T) {
 		cur, err := c.Aggregate(ctx, mongo.Pipeline{
 			{{Key: "$match", Value: bson.D{{Key: "org", Value: "o2"}}}},

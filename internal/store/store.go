@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -28,6 +29,9 @@ type Options struct {
 	DataDir  string        // embedded store folder
 	Timeout  time.Duration // deadline of each database call
 	Logger   *slog.Logger
+	// Monitor, when set, sees every command sent to the store: tests and
+	// benchmarks count round trips with it.
+	Monitor *event.CommandMonitor
 }
 
 // Store is an open database. Close it once.
@@ -68,6 +72,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		SetAppName("passerelle").
 		SetServerSelectionTimeout(o.Timeout).
 		SetConnectTimeout(o.Timeout)
+	if o.Monitor != nil {
+		co.SetMonitor(o.Monitor)
+	}
 	if s.Embedded {
 		// The embedded store runs a read-modify-write update ($inc, $push,
 		// findAndModify) as a read and a later write, so two concurrent

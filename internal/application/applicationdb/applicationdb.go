@@ -12,7 +12,7 @@
 //
 // Query shapes, all listed by STORE.md as behaving the same on both stores:
 // _id equality; equality, $ne, $in and $gt filters with scalar sorts, skip
-// and limit; countDocuments; findOneAndUpdate with $set and $push filtered
+// and limit; projections; countDocuments; findOneAndUpdate with $set and $push filtered
 // on _id plus the fields the change depends on (revision, status), returning
 // the document after; replaceOne with upsert; deleteOne.
 package applicationdb
@@ -416,6 +416,58 @@ func (s *Store) CandidateApplications(ctx context.Context, candidateID string, o
 		return nil, 0, mapErr(whatApplication, "list candidate applications", err)
 	}
 	return convert(docs, fromApplicationDoc), total, nil
+}
+
+// briefDoc is the projection of an application that CandidatesBriefs reads.
+type briefDoc struct {
+	ID          string    `bson:"_id"`
+	CandidateID string    `bson:"candidateId"`
+	Status      string    `bson:"status"`
+	UpdatedAt   time.Time `bson:"updatedAt"`
+}
+
+// CandidatesBriefs implements application.Repository: one query, $in on
+// candidateId (the field of the candidateId_createdAt index) sorted by
+// candidate then newest first, projected to the brief's fields. The per
+// candidate bound is applied while reading the cursor.
+func (s *Store) CandidatesBriefs(ctx context.Context, candidateIDs []string, perCandidate int) ([]application.Brief, error) {
+	const op = "list candidates' application briefs"
+	if len(candidateIDs) == 0 {
+		return []application.Brief{}, nil
+	}
+	if len(candidateIDs) > application.MaxCaseloadRead {
+		return nil, fmt.Errorf("%s: %d candidates, at most %d", op, len(candidateIDs), application.MaxCaseloadRead)
+	}
+	ctx, cancel := s.st.Deadline(ctx)
+	defer cancel()
+	cur, err := s.applications.Find(ctx,
+		bson.D{{Key: "candidateId", Value: bson.D{{Key: "$in", Value: candidateIDs}}}},
+		options.Find().
+			SetSort(bson.D{{Key: "candidateId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).
+			SetProjection(bson.D{{Key: "candidateId", Value: 1}, {Key: "status", Value: 1}, {Key: "updatedAt", Value: 1}}))
+	if err != nil {
+		return nil, mapErr(whatApplication, op, err)
+	}
+	defer func() { _ = cur.Close(ctx) }()
+	out := []application.Brief{}
+	n, last := 0, ""
+	for cur.Next(ctx) {
+		var d briefDoc
+		if err := cur.Decode(&d); err != nil {
+			return nil, mapErr(whatApplication, op, err)
+		}
+		if d.CandidateID != last {
+			n, last = 0, d.CandidateID
+		}
+		if n++; n > perCandidate {
+			continue
+		}
+		out = append(out, application.Brief{ID: d.ID, CandidateID: d.CandidateID, Status: application.Status(d.Status), UpdatedAt: d.UpdatedAt})
+	}
+	if err := cur.Err(); err != nil {
+		return nil, mapErr(whatApplication, op, err)
+	}
+	return out, nil
 }
 
 // OfferApplications implements application.Repository.

@@ -250,3 +250,28 @@ func TestSettings(t *testing.T) {
 		t.Fatalf("replaced = %+v", got)
 	}
 }
+
+func TestCandidatesBriefs(t *testing.T) {
+	s := open(t)
+	// Candidate 1 has four applications, 2 has one, 3 (not asked for) one.
+	for _, x := range []struct{ cand, offer, hours int }{{1, 10, 0}, {1, 11, 3}, {2, 10, 1}, {1, 12, 2}, {3, 10, 5}, {1, 13, 1}} {
+		if _, err := s.CreateApplication(bg, app(x.cand, x.offer, at.Add(time.Duration(x.hours)*time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	brief := func(cand, offer, hours int) application.Brief {
+		return application.Brief{ID: application.ID(hexID(cand), hexID(offer)), CandidateID: hexID(cand), Status: application.StatusReceived,
+			UpdatedAt: at.Add(time.Duration(hours) * time.Hour)}
+	}
+	got, err := s.CandidatesBriefs(bg, []string{hexID(2), hexID(1), hexID(9)}, 3)
+	want := []application.Brief{brief(1, 11, 3), brief(1, 12, 2), brief(1, 13, 1), brief(2, 10, 1)}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("CandidatesBriefs (at most 3 each):\n got %+v (%v)\nwant %+v", got, err, want)
+	}
+	if got, err := s.CandidatesBriefs(bg, nil, 3); err != nil || len(got) != 0 {
+		t.Fatalf("no candidates: %+v, %v", got, err)
+	}
+	if _, err := s.CandidatesBriefs(bg, make([]string, application.MaxCaseloadRead+1), 3); err == nil {
+		t.Fatal("more candidates than MaxCaseloadRead were read")
+	}
+}

@@ -360,6 +360,43 @@ func (s *Store) CaseloadProfiles(ctx context.Context, orgID, afterID string, lim
 		bson.D{{Key: "_id", Value: 1}}, limit)
 }
 
+// MaxMembersRead is the most ids CaseloadMembers checks in one call.
+const MaxMembersRead = 1000
+
+// CaseloadMembers returns those of ids (at most MaxMembersRead: more is
+// the caller's bug) whose adviserOrgs hold orgID, by increasing id, in one query:
+// $in on _id and scalar membership in the array, projected to the _id. It
+// reads without access rules: the application workflow uses it to decide
+// whether an adviser's organisation follows candidates.
+func (s *Store) CaseloadMembers(ctx context.Context, orgID string, ids []string) ([]string, error) {
+	const op = "caseload members"
+	if len(ids) == 0 {
+		return []string{}, nil
+	}
+	if len(ids) > MaxMembersRead {
+		return nil, fmt.Errorf("%s: %d ids, at most %d", op, len(ids), MaxMembersRead)
+	}
+	ctx, cancel := s.st.Deadline(ctx)
+	defer cancel()
+	cur, err := s.coll.Find(ctx,
+		bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "adviserOrgs", Value: orgID}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(len(ids))))
+	if err != nil {
+		return nil, mapErr(op, err)
+	}
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr(op, err)
+	}
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.ID
+	}
+	return out, nil
+}
+
 func (s *Store) find(ctx context.Context, op string, filter, sort bson.D, limit int) ([]candidate.Profile, error) {
 	limit = min(max(limit, 1), 1000)
 	ctx, cancel := s.st.Deadline(ctx)

@@ -262,4 +262,22 @@ func TestCaseloadProfiles(t *testing.T) {
 			t.Errorf("CaseloadProfiles(%s, after %q, %d) = %v, want %v", tc.org, tc.after, tc.limit, ids(got), tc.want)
 		}
 	}
+	for _, tc := range []struct {
+		org  string
+		ids  []string
+		want []string
+	}{
+		{"org1", []string{"d", "b", "c", "a", "zz"}, []string{"a", "d"}},
+		{"org2", []string{"d", "b"}, []string{"b"}},
+		{"org1", nil, []string{}},
+		{"org3", []string{"a", "b", "c", "d"}, []string{}},
+	} {
+		got, err := repo.CaseloadMembers(ctx, tc.org, tc.ids)
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("CaseloadMembers(%s, %v) = %v, %v, want %v", tc.org, tc.ids, got, err, tc.want)
+		}
+	}
+	if _, err := repo.CaseloadMembers(ctx, "org1", make([]string, candidatedb.MaxMembersRead+1)); err == nil {
+		t.Error("CaseloadMembers read more ids than MaxMembersRead")
+	}
 }

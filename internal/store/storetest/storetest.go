@@ -10,16 +10,21 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/event"
 
 	"passerelle/internal/store"
 )
 
 var (
-	mu     sync.Mutex
-	shared *store.Store
-	tmpDir string
+	// commands counts the commands sent to each database (name → *atomic.Int64).
+	commands sync.Map
+	mu       sync.Mutex
+	shared   *store.Store
+	tmpDir   string
 )
 
 // Main runs a test package's tests and stops the shared store afterwards.
@@ -71,7 +76,11 @@ func sharedStore(tb testing.TB) *store.Store {
 	if shared != nil {
 		return shared
 	}
-	o := store.Options{URI: os.Getenv("PASSERELLE_TEST_MONGO_URI"), Database: "passerelle_test", Timeout: 30 * time.Second}
+	o := store.Options{URI: os.Getenv("PASSERELLE_TEST_MONGO_URI"), Database: "passerelle_test", Timeout: 30 * time.Second,
+		Monitor: &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+			n, _ := commands.LoadOrStore(e.DatabaseName, new(atomic.Int64))
+			n.(*atomic.Int64).Add(1)
+		}}}
 	if o.URI == "" {
 		dir, err := os.MkdirTemp("", "passerelle-store-*")
 		if err != nil {
@@ -87,6 +96,16 @@ func sharedStore(tb testing.TB) *store.Store {
 	}
 	shared = s
 	return s
+}
+
+// Commands returns how many commands (round trips) have been sent to s's
+// database so far, for benchmarks that report store calls per operation.
+func Commands(s *store.Store) int64 {
+	n, ok := commands.Load(s.DB.Name())
+	if !ok {
+		return 0
+	}
+	return n.(*atomic.Int64).Load()
 }
 
 func randomHex(n int) string {
