@@ -112,8 +112,12 @@ func keep(r Row, f Filter, needle string) bool {
 }
 
 // caseload reads the caller's caseload, at most MaxCaseload profiles.
+// Each call scans the whole profile collection on the embedded store,
+// whatever its limit, so it asks for the most a call returns (the
+// candidate service's 1,000, which is MaxCaseload): one call for any
+// caseload the dashboard shows in full.
 func (s *Service) caseload(ctx context.Context) ([]candidate.Profile, bool, error) {
-	const batch = 200
+	const batch = 1000
 	var out []candidate.Profile
 	after := ""
 	for len(out) < MaxCaseload {
