@@ -3,15 +3,8 @@
 package main
 
 import (
-	"io"
-	"mime/quotedprintable"
 	"net/http"
-	netmail "net/mail"
-	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -27,24 +20,8 @@ var outboxUnsubscribe = regexp.MustCompile(`https?://\S+/unsubscribe\?token=\S+`
 func outboxUnsubscribeLink(t *testing.T, dataDir, addr string) string {
 	t.Helper()
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		files, _ := filepath.Glob(filepath.Join(dataDir, "outbox", "*.eml"))
-		sort.Strings(files)
-		for i := len(files) - 1; i >= 0; i-- {
-			f, err := os.Open(files[i])
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := netmail.ReadMessage(f)
-			if err != nil {
-				f.Close()
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(quotedprintable.NewReader(m.Body))
-			f.Close()
-			if link := outboxUnsubscribe.FindString(string(body)); link != "" && strings.Contains(m.Header.Get("To"), addr) {
-				u, _ := url.Parse(link)
-				return u.RequestURI()
-			}
+		if link, ok := findOutboxLink(t, dataDir, addr, outboxUnsubscribe); ok {
+			return link
 		}
 	}
 	t.Fatalf("no e-mail with an unsubscribe link for %s in the outbox", addr)

@@ -189,6 +189,19 @@ func (b *browser) path(t *testing.T) string {
 // the path and query of its first link with a token.
 func outboxLink(t *testing.T, dataDir, addr string) string {
 	t.Helper()
+	if link, ok := findOutboxLink(t, dataDir, addr, tokenLink); ok {
+		return link
+	}
+	t.Fatalf("no e-mail with a link for %s in the outbox", addr)
+	return ""
+}
+
+var tokenLink = regexp.MustCompile(`https?://\S+token=[A-Za-z0-9_-]+`)
+
+// findOutboxLink returns the path and query of the first link matching
+// link in the newest e-mail to addr in the outbox folder that has one.
+func findOutboxLink(t *testing.T, dataDir, addr string, link *regexp.Regexp) (string, bool) {
+	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dataDir, "outbox", "*.eml"))
 	sort.Strings(files)
 	for i := len(files) - 1; i >= 0; i-- {
@@ -206,13 +219,12 @@ func outboxLink(t *testing.T, dataDir, addr string) string {
 		if !strings.Contains(m.Header.Get("To"), addr) {
 			continue
 		}
-		if link := regexp.MustCompile(`https?://\S+token=[A-Za-z0-9_-]+`).FindString(string(body)); link != "" {
-			u, _ := url.Parse(link)
-			return u.RequestURI()
+		if found := link.FindString(string(body)); found != "" {
+			u, _ := url.Parse(found)
+			return u.RequestURI(), true
 		}
 	}
-	t.Fatalf("no e-mail with a link for %s in the outbox", addr)
-	return ""
+	return "", false
 }
 
 func TestBrowserCandidateRegistersLogsOutLogsIn(t *testing.T) {
